@@ -1,0 +1,90 @@
+/**
+ * The allocator: one per worker thread. It takes blocks of counters from the
+ * shared logical clock (one compare-and-swap per block, not per number) and
+ * hands them out one by one, each with the node ID that was held when the
+ * block was taken.
+ *
+ * Safety rests on the control block's generation word, read like a seqlock:
+ * a block is only used while the generation it was taken under is still the
+ * current one, checked again after each number is drawn. The primary sets the
+ * generation to 0 before it changes the node ID or the clock, so a number is
+ * never issued under a node ID or clock this instance no longer holds.
+ */
+import { readGeneration, readNodeId, type ControlBlock } from './controlBlock.js';
+import { assertBlockSize, takeBlock, type ClockBlock } from './logicalClock.js';
+
+export interface Allocation {
+  nodeId: number;
+  second: number;
+  counter: number;
+}
+
+/** Why the allocator could not hand out a number. */
+export type AllocationFailure = 'not-issuing' | 'reservation-exhausted';
+
+export class Allocator {
+  readonly #control: ControlBlock;
+  readonly #size: number;
+  readonly #taken: ClockBlock = { second: 0, counter: 0 };
+  #generation = 0;
+  #nodeId = 0;
+  #second = 0;
+  #counter = 0;
+  #end = 0;
+  /** Set when next() returns false. */
+  failure: AllocationFailure = 'not-issuing';
+
+  constructor(control: ControlBlock, blockSize = 64) {
+    assertBlockSize(blockSize);
+    this.#control = control;
+    this.#size = blockSize;
+  }
+
+  /**
+   * Draws the next number into `out`. `wallSecond` is the current wall-clock
+   * second (layout epoch); a block from an earlier second is dropped so that
+   * the second carried in a number stays close to its issue time.
+   */
+  next(wallSecond: number, out: Allocation): boolean {
+    const generation = readGeneration(this.#control);
+    if (generation === 0) {
+      this.failure = 'not-issuing';
+      return false;
+    }
+    if (generation !== this.#generation || this.#counter >= this.#end || wallSecond > this.#second) {
+      if (!this.#refill(generation, wallSecond)) return false;
+    }
+    out.nodeId = this.#nodeId;
+    out.second = this.#second;
+    out.counter = this.#counter++;
+    // Seqlock check: the number counts as issued only if the generation it
+    // was drawn under is still current after drawing it.
+    if (readGeneration(this.#control) !== this.#generation) {
+      this.#end = 0;
+      this.failure = 'not-issuing';
+      return false;
+    }
+    return true;
+  }
+
+  #refill(generation: number, wallSecond: number): boolean {
+    this.#end = 0;
+    const nodeId = readNodeId(this.#control);
+    if (!takeBlock(this.#control, this.#size, wallSecond, this.#taken)) {
+      this.failure = 'reservation-exhausted';
+      return false;
+    }
+    if (readGeneration(this.#control) !== generation) {
+      // The primary changed node ID or clock while we took the block: it may
+      // belong to the new clock under the old node ID. Drop it.
+      this.failure = 'not-issuing';
+      return false;
+    }
+    this.#generation = generation;
+    this.#nodeId = nodeId;
+    this.#second = this.#taken.second;
+    this.#counter = this.#taken.counter;
+    this.#end = this.#taken.counter + this.#size;
+    return true;
+  }
+}

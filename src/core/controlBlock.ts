@@ -1,0 +1,57 @@
+/**
+ * The control block: the one SharedArrayBuffer that the primary and every
+ * worker thread read and write with Atomics. It holds the logical clock and
+ * the few words that say whether, and under which node ID, numbers may be
+ * issued. Only the primary writes the words; workers write only the clock.
+ *
+ * Layout (little endian, 8-byte aligned):
+ *   bytes 0..7   clock       BigInt64: second * 2^24 + counter, the next value to hand out
+ *   bytes 8..11  limit       Int32: seconds < limit may be used (reserved and persisted by the primary)
+ *   bytes 12..15 generation  Int32: 0 = not issuing (fenced, starting, draining); otherwise bumped
+ *                            on every change of node ID or clock so workers drop stale blocks
+ *   bytes 16..19 nodeId      Int32: the node ID held while generation != 0
+ *   bytes 20..23 draining    Int32: 1 once shutdown has begun
+ */
+export const CONTROL_BLOCK_BYTES = 24;
+
+const LIMIT = 2;
+const GENERATION = 3;
+const NODE_ID = 4;
+const DRAINING = 5;
+
+export interface ControlBlock {
+  readonly buffer: SharedArrayBuffer;
+  /** One 64-bit word: the logical clock. */
+  readonly clock: BigInt64Array;
+  /** Int32 view over the whole block; index with the constants above via the accessors. */
+  readonly words: Int32Array;
+}
+
+export function createControlBlock(): ControlBlock {
+  return viewControlBlock(new SharedArrayBuffer(CONTROL_BLOCK_BYTES));
+}
+
+export function viewControlBlock(buffer: SharedArrayBuffer): ControlBlock {
+  if (buffer.byteLength !== CONTROL_BLOCK_BYTES) {
+    throw new RangeError(`control block must be ${CONTROL_BLOCK_BYTES} bytes, got ${buffer.byteLength}`);
+  }
+  return { buffer, clock: new BigInt64Array(buffer, 0, 1), words: new Int32Array(buffer) };
+}
+
+export const readLimit = (block: ControlBlock): number => Atomics.load(block.words, LIMIT);
+export const readGeneration = (block: ControlBlock): number => Atomics.load(block.words, GENERATION);
+export const readNodeId = (block: ControlBlock): number => Atomics.load(block.words, NODE_ID);
+export const isDraining = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) === 1;
+
+export const writeLimit = (block: ControlBlock, limit: number): void => {
+  Atomics.store(block.words, LIMIT, limit);
+};
+export const writeGeneration = (block: ControlBlock, generation: number): void => {
+  Atomics.store(block.words, GENERATION, generation);
+};
+export const writeNodeId = (block: ControlBlock, nodeId: number): void => {
+  Atomics.store(block.words, NODE_ID, nodeId);
+};
+export const markDraining = (block: ControlBlock): void => {
+  Atomics.store(block.words, DRAINING, 1);
+};

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Allocator, type Allocation } from '../../src/core/allocator.js';
+import {
+  createControlBlock,
+  writeGeneration,
+  writeLimit,
+  writeNodeId,
+  type ControlBlock,
+} from '../../src/core/controlBlock.js';
+import { COUNTER_SIZE } from '../../src/core/layout.js';
+import { advanceClockTo } from '../../src/core/logicalClock.js';
+import { spawnWorker } from '../../src/primary/workerPool.js';
+
+function issuing(nodeId: number, second: number, limit: number, generation = 1): ControlBlock {
+  const control = createControlBlock();
+  advanceClockTo(control, second);
+  writeLimit(control, limit);
+  writeNodeId(control, nodeId);
+  writeGeneration(control, generation);
+  return control;
+}
+
+const draw = (allocator: Allocator, wall: number): Allocation | undefined => {
+  const out = { nodeId: -1, second: -1, counter: -1 };
+  return allocator.next(wall, out) ? out : undefined;
+};
+
+describe('allocator', () => {
+  it('issues nothing while the generation is 0', () => {
+    const control = issuing(7, 100, 200, 0);
+    const allocator = new Allocator(control, 4);
+    assert.equal(draw(allocator, 100), undefined);
+    assert.equal(allocator.failure, 'not-issuing');
+  });
+
+  it('hands out a block one by one, then takes the next block', () => {
+    const control = issuing(7, 100, 200);
+    const a = new Allocator(control, 2);
+    const b = new Allocator(control, 2);
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 0 });
+    assert.deepEqual(draw(b, 100), { nodeId: 7, second: 100, counter: 2 });
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 1 });
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 4 });
+  });
+
+  it('drops a block from an earlier second when the wall clock moves on', () => {
+    const control = issuing(7, 100, 200);
+    const a = new Allocator(control, 64);
+    draw(a, 100);
+    assert.deepEqual(draw(a, 101), { nodeId: 7, second: 101, counter: 0 });
+  });
+
+  it('stops using a block at once when the generation changes (fencing)', () => {
+    const control = issuing(7, 100, 200);
+    const a = new Allocator(control, 64);
+    assert.ok(draw(a, 100));
+    writeGeneration(control, 0);
+    assert.equal(draw(a, 100), undefined);
+    assert.equal(a.failure, 'not-issuing');
+    // A new node ID and clock under a new generation: nothing from the old block survives.
+    writeNodeId(control, 9);
+    advanceClockTo(control, 150);
+    writeGeneration(control, 2);
+    assert.deepEqual(draw(a, 100), { nodeId: 9, second: 150, counter: 0 });
+  });
+
+  it('answers reservation-exhausted at the limit, and resumes when it is raised', () => {
+    const control = issuing(7, 100, 101);
+    const a = new Allocator(control, COUNTER_SIZE);
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 0 });
+    // The rest of second 100's block is still usable...
+    for (let i = 1; i < 1000; i += 1) assert.ok(draw(a, 100));
+    // ...but not after the wall clock moves on, because 101 is not reserved.
+    assert.equal(draw(a, 101), undefined);
+    assert.equal(a.failure, 'reservation-exhausted');
+    writeLimit(control, 105);
+    assert.deepEqual(draw(a, 101), { nodeId: 7, second: 101, counter: 0 });
+  });
+
+  it('moves to the next second when a second is spent, even with the wall clock behind', () => {
+    const control = issuing(7, 100, 103);
+    const a = new Allocator(control, COUNTER_SIZE / 2);
+    const seconds = new Set<number>();
+    for (let i = 0; i < COUNTER_SIZE * 2 + 5; i += 1) {
+      const got = draw(a, 50);
+      assert.ok(got, `draw ${i} failed`);
+      seconds.add(got.second);
+    }
+    assert.deepEqual([...seconds], [100, 101, 102]);
+  });
+
+  it('gives no duplicate across threads contending on one control block, with the wall clock jumping back and forth', async () => {
+    const threads = 4;
+    const perThread = 150_000;
+    const control = issuing(3, 1000, 1_000_000);
+    const wallSeconds = [1000, 1001, 999, 1003, 1002, 500, 1004];
+    const results = await Promise.all(
+      Array.from({ length: threads }, (_, i) =>
+        new Promise<{ values: Float64Array; nodes: Uint16Array; drawn: number }>((resolve, reject) => {
+          const worker = spawnWorker(new URL('../fixtures/allocatorWorker.ts', import.meta.url), {
+            workerData: { buffer: control.buffer, count: perThread, blockSize: i % 2 === 0 ? 1 : 64, wallSeconds },
+          });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+      ),
+    );
+    const seen = new Set<number>();
+    for (const { values, nodes, drawn } of results) {
+      assert.equal(drawn, perThread);
+      assert.ok(nodes.every((node) => node === 3));
+      for (const value of values) seen.add(value);
+    }
+    assert.equal(seen.size, threads * perThread, 'duplicate numbers across threads');
+  });
+});
