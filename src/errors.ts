@@ -1,0 +1,66 @@
+/**
+ * Every error tracknum can report, declared once with a stable code. HTTP
+ * errors become RFC 9457 problem documents (see docs/errors.md); start-up
+ * errors stop the process with one clear line.
+ *
+ * Errors cross worker-thread boundaries as plain objects, where `instanceof`
+ * fails: recognise them with isTracknumError(), which checks the brand.
+ */
+
+interface Declared {
+  /** HTTP status for errors answered to clients; 0 for start-up errors. */
+  status: number;
+  title: string;
+}
+
+export const ERRORS = {
+  // Answered to clients.
+  INVALID_PARAMETERS: { status: 400, title: 'Invalid query parameters' },
+  MALFORMED_TRACKING_NUMBER: { status: 400, title: 'Malformed tracking number' },
+  CHECK_CHARACTER_MISMATCH: { status: 422, title: 'Tracking number fails its check character' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  URI_TOO_LONG: { status: 414, title: 'Request URI too long' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  NOT_ISSUING: { status: 503, title: 'Not issuing tracking numbers' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+  // Stop start-up.
+  CONFIG_INVALID: { status: 0, title: 'Invalid configuration' },
+  PORT_IN_USE: { status: 0, title: 'Port already in use' },
+  STATE_LOCKED: { status: 0, title: 'State directory in use' },
+  STATE_CORRUPT: { status: 0, title: 'State file unreadable' },
+  UWS_NOT_NATIVE: { status: 0, title: 'uWebSockets.js native binding not loaded' },
+  CLOCK_OUT_OF_RANGE: { status: 0, title: 'System clock outside the number layout' },
+} as const satisfies Record<string, Declared>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+const BRAND = Symbol.for('tracknum.error');
+
+export class TracknumError extends Error {
+  readonly [BRAND] = true;
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, context: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'TracknumError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.context = context;
+  }
+}
+
+/** True for a TracknumError from any realm, or its structured clone from a worker. */
+export function isTracknumError(value: unknown): value is TracknumError {
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as { [BRAND]?: unknown })[BRAND] === true) return true;
+  const { name, code } = value as { name?: unknown; code?: unknown };
+  return name === 'TracknumError' && typeof code === 'string' && code in ERRORS;
+}
+
+/** The RFC 9457 `type` of a problem: stable, and documented in docs/errors.md. */
+export function problemType(code: ErrorCode): string {
+  return `urn:tracknum:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+}

@@ -1,0 +1,20 @@
+/** What the primary and its worker threads say to each other (structured clones). */
+
+/** Handed to each worker thread at start as workerData. */
+export interface WorkerSettings {
+  /** The control block (see core/controlBlock.ts). */
+  control: SharedArrayBuffer;
+  host: string;
+  port: number;
+  /** 1-based, for logs. */
+  workerIndex: number;
+  logLevel: string;
+}
+
+export type PrimaryToWorker = { type: 'drain' };
+
+export type WorkerToPrimary =
+  | { type: 'listening' }
+  | { type: 'listen-failed'; message: string }
+  /** Sent once the listen socket is closed and no more numbers will be issued. */
+  | { type: 'drained' };

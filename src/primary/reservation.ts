@@ -1,0 +1,102 @@
+/**
+ * The reservation of seconds: the primary's half of the logical clock.
+ *
+ * Workers may only use seconds below the limit in the control block. The
+ * primary raises that limit only after the new high-water mark is durably
+ * stored, so after any crash the stored mark is above every second that was
+ * used, and the next holder of the node ID starts at or above it, whatever
+ * the wall clock says.
+ */
+import { advanceClockTo, clockCounter, clockSecond } from '../core/logicalClock.js';
+import { readLimit, writeGeneration, writeLimit, writeNodeId, type ControlBlock } from '../core/controlBlock.js';
+import { secondOf } from '../core/layout.js';
+
+/** Where the high-water mark of one node ID is kept: a file, or etcd. */
+export interface HighWaterStore {
+  /** The stored mark (every used second is below it), or undefined if none yet. */
+  read(): Promise<number | undefined>;
+  /** Stores the mark durably before resolving. */
+  write(second: number): Promise<void>;
+}
+
+export interface ReservationOptions {
+  /** How far ahead of the wall clock seconds are reserved. */
+  aheadSeconds: number;
+  /** Wall clock in Unix milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+export class SecondsReservation {
+  readonly #control: ControlBlock;
+  readonly #store: HighWaterStore;
+  readonly #ahead: number;
+  readonly #now: () => number;
+  #generation = 0;
+
+  constructor(control: ControlBlock, store: HighWaterStore, options: ReservationOptions) {
+    this.#control = control;
+    this.#store = store;
+    this.#ahead = options.aheadSeconds;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The stored mark; every second used so far is below it. */
+  get limit(): number {
+    return readLimit(this.#control);
+  }
+
+  /**
+   * Starts issuing under `nodeId`: the clock moves to the stored mark (or the
+   * wall clock if later), the new mark is stored, and only then is the
+   * generation raised so that workers may issue.
+   */
+  async begin(nodeId: number): Promise<void> {
+    writeGeneration(this.#control, 0);
+    const stored = (await this.#store.read()) ?? 0;
+    const start = Math.max(this.#wallSecond(), stored, clockSecond(this.#control) + 1);
+    // `start` is above the stored mark and above anything this instance has
+    // used, so moving the clock there only ever moves it forward.
+    advanceClockTo(this.#control, start);
+    const mark = start + this.#ahead;
+    await this.#store.write(mark);
+    writeLimit(this.#control, mark);
+    writeNodeId(this.#control, nodeId);
+    this.#generation += 1;
+    writeGeneration(this.#control, this.#generation);
+  }
+
+  /** True when the wall clock has come within half the lead of the limit. */
+  needsExtension(): boolean {
+    return this.#generation !== 0 && readLimit(this.#control) - this.#wallSecond() < this.#ahead / 2;
+  }
+
+  /** Raises the limit to the wall clock plus the lead; never lowers it. */
+  async extend(): Promise<void> {
+    const mark = this.#wallSecond() + this.#ahead;
+    if (mark <= readLimit(this.#control)) return;
+    await this.#store.write(mark);
+    writeLimit(this.#control, mark);
+  }
+
+  /** Stops issuing at once (fencing, shutdown). Safe to call repeatedly. */
+  stop(): void {
+    writeGeneration(this.#control, 0);
+  }
+
+  /**
+   * After stop() and once every worker has acknowledged it: lowers the stored
+   * mark to just above the last second really used, so that a graceful
+   * restart does not skip ahead by the whole lead.
+   */
+  async settle(): Promise<number> {
+    const used = clockSecond(this.#control) + (clockCounter(this.#control) > 0 ? 1 : 0);
+    const mark = Math.min(readLimit(this.#control), used);
+    await this.#store.write(mark);
+    writeLimit(this.#control, mark);
+    return mark;
+  }
+
+  #wallSecond(): number {
+    return secondOf(this.#now());
+  }
+}

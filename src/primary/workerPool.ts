@@ -1,0 +1,114 @@
+/**
+ * The HTTP worker threads: started, restarted when one dies, and drained on
+ * shutdown. uWS aborts the process if a thread is terminated while it holds
+ * connections, so threads are never terminated: they are told to drain and
+ * exit by themselves.
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Logger } from '../logger.js';
+import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
+
+// Built code runs worker.js; under tsx the sources run as worker.ts.
+const WORKER_URL = new URL(`../worker/worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * Starts a worker thread from a module URL. Node 20 does not pass tsx's
+ * loader on to worker threads, so a .ts module (development and tests) is
+ * started through a one-line bootstrap that registers tsx first.
+ */
+export function spawnWorker(url: URL, options: WorkerOptions): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+export interface WorkerPoolOptions {
+  count: number;
+  settings: Omit<WorkerSettings, 'workerIndex'>;
+  log: Logger;
+}
+
+export class WorkerPool {
+  readonly #options: WorkerPoolOptions;
+  readonly #workers = new Map<number, Worker>();
+  /** One promise per running thread, settled when it exits. */
+  readonly #exits = new Set<Promise<void>>();
+  #stopping = false;
+  restarts = 0;
+
+  constructor(options: WorkerPoolOptions) {
+    this.#options = options;
+  }
+
+  /** Starts every worker and resolves once all of them listen. */
+  async start(): Promise<void> {
+    const started = [];
+    for (let index = 1; index <= this.#options.count; index += 1) started.push(this.#spawn(index));
+    await Promise.all(started);
+  }
+
+  /** Tells every worker to stop listening; resolves once none will issue another number. */
+  async drain(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(
+      [...this.#workers.values()].map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const done = (): void => resolve();
+            worker.once('exit', done);
+            worker.on('message', (message: WorkerToPrimary) => {
+              if (message.type === 'drained') done();
+            });
+            worker.postMessage({ type: 'drain' } satisfies PrimaryToWorker);
+          }),
+      ),
+    );
+  }
+
+  /** Resolves once every worker thread has exited (their last connection closed). */
+  async exited(): Promise<void> {
+    await Promise.all([...this.#exits]);
+  }
+
+  #spawn(index: number): Promise<void> {
+    const { log } = this.#options;
+    const settings: WorkerSettings = { ...this.#options.settings, workerIndex: index };
+    const worker = spawnWorker(WORKER_URL, { workerData: settings });
+    this.#workers.set(index, worker);
+    const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.#exits.add(exit);
+    void exit.then(() => this.#exits.delete(exit));
+    return new Promise((resolve, reject) => {
+      let listening = false;
+      worker.on('message', (message: WorkerToPrimary) => {
+        if (message.type === 'listening') {
+          listening = true;
+          resolve();
+        } else if (message.type === 'listen-failed') {
+          reject(new Error(message.message));
+        }
+      });
+      worker.on('error', (error) => {
+        log.error({ err: error, worker: index }, 'worker crashed');
+        if (!listening) reject(error);
+      });
+      worker.on('exit', (code) => {
+        if (this.#stopping) return;
+        if (!listening) {
+          reject(new Error(`worker ${index} exited with code ${code} before listening`));
+          return;
+        }
+        this.restarts += 1;
+        log.warn({ worker: index, code, restarts: this.restarts }, 'worker exited; restarting it');
+        setTimeout(() => {
+          if (this.#stopping) return;
+          this.#spawn(index).catch((error: unknown) => log.error({ err: error, worker: index }, 'worker restart failed'));
+        }, RESTART_DELAY_MS);
+      });
+    });
+  }
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Allocator, type Allocation } from '../../src/core/allocator.js';
+import { createControlBlock, readGeneration, readLimit, type ControlBlock } from '../../src/core/controlBlock.js';
+import { EPOCH_MS, secondOf } from '../../src/core/layout.js';
+import { SecondsReservation, type HighWaterStore } from '../../src/primary/reservation.js';
+
+/** An in-memory store that records, at each write, what workers were allowed to use. */
+function memoryStore(initial?: number) {
+  const state = { mark: initial, writes: [] as { second: number; limitAtWrite: number }[], failNext: false };
+  let control: ControlBlock | undefined;
+  const store: HighWaterStore = {
+    read: async () => state.mark,
+    write: async (second) => {
+      if (state.failNext) {
+        state.failNext = false;
+        throw new Error('disk full');
+      }
+      state.writes.push({ second, limitAtWrite: control === undefined ? 0 : readLimit(control) });
+      state.mark = second;
+    },
+  };
+  return { state, store, watch: (c: ControlBlock) => (control = c) };
+}
+
+const atSecond = (second: number) => () => EPOCH_MS + second * 1000 + 123;
+
+function drawMany(control: ControlBlock, wall: number, count: number): Allocation[] {
+  const allocator = new Allocator(control, 16);
+  const drawn: Allocation[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const out = { nodeId: 0, second: 0, counter: 0 };
+    if (allocator.next(wall, out)) drawn.push(out);
+  }
+  return drawn;
+}
+
+const key = (a: Allocation): string => `${a.nodeId}:${a.second}:${a.counter}`;
+
+describe('seconds reservation', () => {
+  it('persists the mark before raising the limit, and only then starts issuing', async () => {
+    const { state, store, watch } = memoryStore();
+    const control = createControlBlock();
+    watch(control);
+    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(1000) });
+    assert.equal(readGeneration(control), 0);
+    await reservation.begin(5);
+    assert.deepEqual(state.writes, [{ second: 1010, limitAtWrite: 0 }]);
+    assert.equal(readLimit(control), 1010);
+    assert.notEqual(readGeneration(control), 0);
+    assert.equal(drawMany(control, 1000, 1)[0]?.nodeId, 5);
+  });
+
+  it('does not issue when the mark cannot be stored', async () => {
+    const { state, store } = memoryStore();
+    state.failNext = true;
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(1000) });
+    await assert.rejects(reservation.begin(5), /disk full/);
+    assert.equal(readGeneration(control), 0);
+    assert.equal(drawMany(control, 1000, 1).length, 0);
+  });
+
+  it('after a crash (no settle), a restart starts above every second used, even with the clock an hour behind', async () => {
+    const { store } = memoryStore();
+    const first = createControlBlock();
+    const a = new SecondsReservation(first, store, { aheadSeconds: 10, now: atSecond(5000) });
+    await a.begin(1);
+    const before = drawMany(first, 5000, 1000).concat(drawMany(first, 5009, 1000));
+    // Crash: no settle. A new process, whose clock is an hour behind.
+    const second = createControlBlock();
+    const b = new SecondsReservation(second, store, { aheadSeconds: 10, now: atSecond(5000 - 3600) });
+    await b.begin(1);
+    const after = drawMany(second, 5000 - 3600, 1000);
+    const highestBefore = Math.max(...before.map((x) => x.second));
+    assert.ok(after.length === 1000);
+    assert.ok(after.every((x) => x.second > highestBefore), 'restart reused a second');
+    const keys = new Set([...before, ...after].map(key));
+    assert.equal(keys.size, before.length + after.length);
+  });
+
+  it('settle lowers the mark to just above what was used, and a graceful restart goes on from there', async () => {
+    const { state, store } = memoryStore();
+    const first = createControlBlock();
+    const a = new SecondsReservation(first, store, { aheadSeconds: 30, now: atSecond(2000) });
+    await a.begin(1);
+    const before = drawMany(first, 2000, 100);
+    a.stop();
+    assert.equal(await a.settle(), 2001);
+    assert.equal(state.mark, 2001);
+    const second = createControlBlock();
+    const b = new SecondsReservation(second, store, { aheadSeconds: 30, now: atSecond(2000) });
+    await b.begin(1);
+    const after = drawMany(second, 2000, 100);
+    assert.ok(after.every((x) => x.second === 2001));
+    assert.equal(new Set([...before, ...after].map(key)).size, 200);
+  });
+
+  it('extends ahead of the wall clock, never lowers the limit, and says when it needs to', async () => {
+    const { store } = memoryStore();
+    const control = createControlBlock();
+    let now = 1000;
+    const reservation = new SecondsReservation(control, store, {
+      aheadSeconds: 10,
+      now: () => EPOCH_MS + now * 1000,
+    });
+    await reservation.begin(0);
+    assert.equal(reservation.needsExtension(), false);
+    now = 1006;
+    assert.equal(reservation.needsExtension(), true);
+    await reservation.extend();
+    assert.equal(readLimit(control), 1016);
+    now = 900; // clock stepped back
+    await reservation.extend();
+    assert.equal(readLimit(control), 1016);
+    assert.equal(reservation.needsExtension(), false);
+  });
+
+  it('stop() fences at once: the next draw fails', async () => {
+    const { store } = memoryStore();
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(100) });
+    await reservation.begin(0);
+    const allocator = new Allocator(control, 64);
+    const out = { nodeId: 0, second: 0, counter: 0 };
+    assert.ok(allocator.next(100, out));
+    reservation.stop();
+    assert.equal(allocator.next(100, out), false);
+  });
+
+  it('uses the real clock by default', async () => {
+    const { store } = memoryStore();
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10 });
+    await reservation.begin(0);
+    const wall = secondOf(Date.now());
+    assert.ok(readLimit(control) >= wall + 9 && readLimit(control) <= wall + 11);
+  });
+});
