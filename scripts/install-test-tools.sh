@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the system tools the test suite needs on a Debian/Ubuntu machine:
+#   faketime  (libfaketime, to step the clock of a running server)
+# Run as root, or with sudo available. Anything missing that cannot be
+# installed stops here with a message, so no test is skipped silently.
+set -euo pipefail
+
+packages=()
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 ] || packages+=(faketime)
+
+if [ "${#packages[@]}" -eq 0 ]; then
+  echo "install-test-tools: everything is installed"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-test-tools: missing ${packages[*]} and no apt-get here; install them with your package manager" >&2
+  exit 1
+fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "install-test-tools: missing ${packages[*]}; run: sudo apt-get install -y ${packages[*]}" >&2
+    exit 1
+  fi
+fi
+echo "install-test-tools: installing ${packages[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}"

@@ -1,0 +1,50 @@
+/**
+ * Writing answers. Every answer goes through here so that status lines,
+ * content types and the no-store cache policy are written one way.
+ */
+import { ERRORS, problemType, type ErrorCode } from '../errors.js';
+import type { HttpResponse } from './uws.js';
+
+const STATUS_LINES: Record<number, string> = {
+  200: '200 OK',
+  400: '400 Bad Request',
+  404: '404 Not Found',
+  405: '405 Method Not Allowed',
+  414: '414 URI Too Long',
+  422: '422 Unprocessable Content',
+  431: '431 Request Header Fields Too Large',
+  500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
+};
+
+export interface Answering {
+  /** Once shutdown has begun, each answer closes its connection. */
+  closeConnections: boolean;
+}
+
+export function sendJson(res: HttpResponse, answering: Answering, status: number, body: string): void {
+  res
+    .writeStatus(STATUS_LINES[status] ?? `${status}`)
+    .writeHeader('Content-Type', 'application/json')
+    // A tracking number must never come from a cache.
+    .writeHeader('Cache-Control', 'no-store')
+    .end(body, answering.closeConnections);
+}
+
+export interface ProblemOptions {
+  detail: string;
+  /** Extension members (RFC 9457 section 3.2). */
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** Answers an RFC 9457 problem document for a declared error. */
+export function sendProblem(res: HttpResponse, answering: Answering, code: ErrorCode, options: ProblemOptions): void {
+  const { status, title } = ERRORS[code];
+  res.writeStatus(STATUS_LINES[status] ?? `${status}`);
+  res.writeHeader('Content-Type', 'application/problem+json');
+  res.writeHeader('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(options.headers ?? {})) res.writeHeader(name, value);
+  const body = { type: problemType(code), title, status, detail: options.detail, code, ...options.extensions };
+  res.end(JSON.stringify(body), answering.closeConnections);
+}

@@ -1,0 +1,45 @@
+/**
+ * A worker thread: one uWS app listening on the shared port (the kernel
+ * spreads connections over the threads with SO_REUSEPORT), drawing numbers
+ * from the shared control block.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Allocator } from '../core/allocator.js';
+import { viewControlBlock } from '../core/controlBlock.js';
+import { createLogger } from '../logger.js';
+import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
+import type { Answering } from './responses.js';
+import { registerRoutes } from './routes.js';
+import { loadUws, type ListenSocket } from './uws.js';
+
+const settings = workerData as WorkerSettings;
+const port = parentPort;
+if (port === null) throw new Error('worker.ts must run in a worker thread');
+const tell = (message: WorkerToPrimary): void => port.postMessage(message);
+
+const log = createLogger({ role: 'worker', worker: settings.workerIndex });
+const uws = loadUws();
+const control = viewControlBlock(settings.control);
+const answering: Answering = { closeConnections: false };
+const app = uws.App();
+registerRoutes(app, { control, allocator: new Allocator(control), answering, log });
+
+let listenSocket: ListenSocket | false = false;
+app.listen(settings.host, settings.port, (socket) => {
+  listenSocket = socket;
+  tell(socket ? { type: 'listening' } : { type: 'listen-failed', message: `could not listen on ${settings.host}:${settings.port}` });
+});
+
+port.on('message', (message: PrimaryToWorker) => {
+  if (message.type === 'drain') {
+    // Handlers are synchronous, so once this runs no request is half done.
+    // Open keep-alive connections get their next answer with the connection
+    // closed, and idle ones are closed by uWS's idle timeout; the thread
+    // exits when the last one is gone.
+    answering.closeConnections = true;
+    if (listenSocket) uws.us_listen_socket_close(listenSocket);
+    listenSocket = false;
+    tell({ type: 'drained' });
+    port.unref();
+  }
+});

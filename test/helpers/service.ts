@@ -1,0 +1,199 @@
+/**
+ * Starts the real service as a child process on a free port, the way an
+ * operator would, and talks to it over real HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SOURCE_ENTRY = join(ROOT, 'src/main.ts');
+
+export interface LogLine {
+  msg?: string;
+  level?: string;
+  [key: string]: unknown;
+}
+
+export interface Service {
+  port: number;
+  stateDir: string;
+  child: ChildProcess;
+  logs: LogLine[];
+  stderr: () => string;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  args?: string[];
+  stateDir?: string;
+  /** Command to run instead of the sources under tsx, e.g. ['node', 'dist/main.js']. */
+  command?: string[];
+  /** Resolve when the process exits instead of when it is ready (for start-up failures). */
+  expectExit?: boolean;
+}
+
+export function freshStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tracknum-test-'));
+}
+
+export function startService(options: StartOptions = {}): Promise<Service> {
+  const stateDir = options.stateDir ?? freshStateDir();
+  const [command, ...args] = options.command ?? [process.execPath, '--import', 'tsx', SOURCE_ENTRY];
+  const child = spawn(command ?? process.execPath, [...args, ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORKERS: '2', STATE_DIR: stateDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  let stderr = '';
+  let buffered = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const service = (port: number): Service => ({
+      port,
+      stateDir,
+      child,
+      logs,
+      stderr: () => stderr,
+      exited,
+      stop: (signal = 'SIGTERM') => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        return exited;
+      },
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service did not become ready in 20 s; stderr: ${stderr}; logs: ${JSON.stringify(logs)}`));
+    }, 20_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        try {
+          const parsed = JSON.parse(line) as LogLine;
+          logs.push(parsed);
+          if (parsed.msg === 'ready' && typeof parsed['port'] === 'number' && !options.expectExit) {
+            clearTimeout(timer);
+            resolve(service(parsed['port']));
+          }
+        } catch {
+          logs.push({ msg: line, level: 'raw' });
+        }
+      }
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      if (options.expectExit) resolve(service(0));
+      else reject(new Error(`service exited before ready; stderr: ${stderr}; logs: ${JSON.stringify(logs)}`));
+    });
+  });
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: () => any;
+}
+
+/** One request on a fresh connection (no keep-alive), so shutdown is never held up by the client. */
+export function get(port: number, path: string, options: { method?: string; agent?: Agent; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', agent: options.agent ?? false, headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The spec's example order, as query parameters (encoded properly). */
+export const EXAMPLE_ORDER: Record<string, string> = {
+  origin_country_id: 'MY',
+  destination_country_id: 'ID',
+  weight: '1.234',
+  created_at: '2018-11-20T19:29:32+08:00',
+  customer_id: 'de619854-b59b-425e-9db4-943979e1bd49',
+  customer_name: 'RedBox Logistics',
+  customer_slug: 'redbox-logistics',
+};
+
+export function orderPath(overrides: Record<string, string | undefined> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...EXAMPLE_ORDER, ...overrides })) {
+    if (value !== undefined) params.append(key, value);
+  }
+  return `/next-tracking-number?${params.toString()}`;
+}
+
+/**
+ * Draws up to `total` numbers over `connections` keep-alive connections and
+ * returns the tracking numbers received. A lane stops at its first connection
+ * error (the server was killed), counted in `errors`; non-200 answers are
+ * counted in `failures`.
+ */
+export async function drawNumbers(
+  port: number,
+  total: number,
+  connections: number,
+  path = orderPath(),
+): Promise<{ numbers: string[]; failures: number; errors: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const numbers: string[] = [];
+  let failures = 0;
+  let errors = 0;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < total) {
+      next += 1;
+      let answer: Answer;
+      try {
+        answer = await get(port, path, { agent });
+      } catch {
+        errors += 1;
+        return;
+      }
+      if (answer.status === 200) numbers.push((answer.json() as { tracking_number: string }).tracking_number);
+      else failures += 1;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: connections }, lane));
+  } finally {
+    agent.destroy();
+  }
+  return { numbers, failures, errors };
+}
+
+export function duplicatesIn(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  for (const value of values) {
+    if (seen.has(value)) duplicates.push(value);
+    seen.add(value);
+  }
+  return duplicates;
+}

@@ -1,0 +1,226 @@
+/**
+ * The HTTP API against a real server process: answers, validation, errors.
+ */
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { EXAMPLE_ORDER, get, orderPath, startService, type Service } from '../helpers/service.js';
+
+const TRACKING_NUMBER = /^[A-Z0-9]{16}$/;
+const RFC3339_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+let service: Service;
+before(async () => {
+  service = await startService();
+});
+after(async () => {
+  const { code } = await service.stop();
+  assert.equal(code, 0);
+});
+
+/** Sends raw bytes on a fresh connection and returns whatever comes back before the server closes or 2 s pass. */
+function raw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.on('error', () => resolve(received));
+    socket.on('close', () => resolve(received));
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(received);
+    });
+    socket.write(bytes);
+  });
+}
+
+describe('GET /next-tracking-number', () => {
+  it('issues a 16-character number for the spec example and echoes the order', async () => {
+    const started = Date.now();
+    const answer = await get(service.port, orderPath());
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal(answer.headers['content-type'], 'application/json');
+    assert.equal(answer.headers['cache-control'], 'no-store');
+    const body = answer.json();
+    assert.match(body.tracking_number, TRACKING_NUMBER);
+    assert.ok(body.tracking_number.startsWith('MY'));
+    assert.match(body.created_at, RFC3339_UTC_MS);
+    const issued = Date.parse(body.created_at);
+    assert.ok(issued >= started - 5 && issued <= Date.now() + 5, `created_at ${body.created_at} is not now`);
+    assert.deepEqual(body.order, EXAMPLE_ORDER);
+  });
+
+  it('accepts the spec example URL pasted as is (unencoded +08:00 and a %20 name)', async () => {
+    const path =
+      '/next-tracking-number?origin_country_id=MY&destination_country_id=ID&weight=1.234' +
+      '&created_at=2018-11-20T19:29:32+08:00&customer_id=de619854-b59b-425e-9db4-943979e1bd49' +
+      '&customer_name=RedBox+Logistics&customer_slug=redbox-logistics';
+    const answer = await get(service.port, path);
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal(answer.json().order.created_at, '2018-11-20T19:29:32+08:00');
+    assert.equal(answer.json().order.customer_name, 'RedBox Logistics');
+  });
+
+  it('issues numbers that verify and decode through /tracking-numbers/{number}', async () => {
+    const { tracking_number: number, created_at: createdAt } = (await get(service.port, orderPath({ origin_country_id: 'SG' }))).json();
+    const answer = await get(service.port, `/tracking-numbers/${number}`);
+    assert.equal(answer.status, 200, answer.body);
+    const decoded = answer.json();
+    assert.equal(decoded.tracking_number, number);
+    assert.equal(decoded.valid, true);
+    assert.equal(decoded.origin_country_id, 'SG');
+    assert.equal(decoded.node_id, 0);
+    assert.ok(Number.isInteger(decoded.sequence) && decoded.sequence >= 0);
+    const secondsApart = Math.abs(Date.parse(decoded.issued_at) - Date.parse(createdAt)) / 1000;
+    assert.ok(secondsApart <= 2, `issued_at ${decoded.issued_at} vs created_at ${createdAt}`);
+  });
+
+  const rejected: [string, Record<string, string | undefined>, string][] = [
+    ['unassigned origin', { origin_country_id: 'XX' }, 'origin_country_id'],
+    ['user-assigned origin', { origin_country_id: 'QQ' }, 'origin_country_id'],
+    ['lower-case origin', { origin_country_id: 'my' }, 'origin_country_id'],
+    ['alpha-3 destination', { destination_country_id: 'MYS' }, 'destination_country_id'],
+    ['zero weight', { weight: '0' }, 'weight'],
+    ['negative weight', { weight: '-1' }, 'weight'],
+    ['exponent weight', { weight: '1e3' }, 'weight'],
+    ['hex weight', { weight: '0x10' }, 'weight'],
+    ['four decimals', { weight: '1.2345' }, 'weight'],
+    ['NaN weight', { weight: 'NaN' }, 'weight'],
+    ['weight over the bound', { weight: '1000.001' }, 'weight'],
+    ['30 February', { created_at: '2018-02-30T00:00:00Z' }, 'created_at'],
+    ['hour 25', { created_at: '2018-11-20T25:00:00Z' }, 'created_at'],
+    ['bare date', { created_at: '2018-11-20' }, 'created_at'],
+    ['not a UUID', { customer_id: 'de619854-b59b-425e-9db4' }, 'customer_id'],
+    ['empty name', { customer_name: '' }, 'customer_name'],
+    ['name too long', { customer_name: 'x'.repeat(201) }, 'customer_name'],
+    ['slug with capitals', { customer_slug: 'RedBox-Logistics' }, 'customer_slug'],
+    ['slug with double dash', { customer_slug: 'redbox--logistics' }, 'customer_slug'],
+    ['missing weight', { weight: undefined }, 'weight'],
+  ];
+  for (const [name, overrides, parameter] of rejected) {
+    it(`rejects ${name} with a problem naming ${parameter}`, async () => {
+      const answer = await get(service.port, orderPath(overrides));
+      assert.equal(answer.status, 400, answer.body);
+      assert.equal(answer.headers['content-type'], 'application/problem+json');
+      const problem = answer.json();
+      assert.equal(problem.status, 400);
+      assert.equal(problem.code, 'INVALID_PARAMETERS');
+      assert.equal(problem.type, 'urn:tracknum:problem:invalid-parameters');
+      assert.deepEqual(
+        problem.errors.map((e: { parameter: string }) => e.parameter),
+        [parameter],
+      );
+      assert.ok(problem.errors[0].detail.includes(parameter));
+    });
+  }
+
+  it('names every offending parameter at once', async () => {
+    const answer = await get(service.port, orderPath({ origin_country_id: 'XX', weight: '0', customer_slug: 'A B' }));
+    assert.equal(answer.status, 400);
+    assert.deepEqual(
+      answer.json().errors.map((e: { parameter: string }) => e.parameter),
+      ['origin_country_id', 'weight', 'customer_slug'],
+    );
+  });
+
+  it('rejects a query with no parameters, naming all seven', async () => {
+    const answer = await get(service.port, '/next-tracking-number');
+    assert.equal(answer.status, 400);
+    assert.equal(answer.json().errors.length, 7);
+  });
+
+  it('rejects a duplicated parameter', async () => {
+    const answer = await get(service.port, `${orderPath()}&weight=2`);
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.json().errors.map((e: { parameter: string }) => e.parameter), ['weight']);
+  });
+
+  it('rejects malformed percent-encoding with 400', async () => {
+    for (const bad of ['Red%ZZBox', 'Red%4', 'Red%C3%28', '%FF']) {
+      const answer = await get(service.port, orderPath().replace('customer_name=RedBox+Logistics', `customer_name=${bad}`));
+      assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
+      assert.deepEqual(answer.json().errors.map((e: { parameter: string }) => e.parameter), ['customer_name']);
+    }
+  });
+
+  it('answers 414 to an oversized query string', async () => {
+    const answer = await get(service.port, orderPath({ customer_name: 'x'.repeat(3000) }) + '&pad=' + 'y'.repeat(1200));
+    assert.equal(answer.status, 414, answer.body);
+    assert.equal(answer.headers['content-type'], 'application/problem+json');
+  });
+
+  it('answers 405 with Allow to other methods', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      const answer = await get(service.port, orderPath(), { method });
+      assert.equal(answer.status, 405, method);
+      assert.equal(answer.headers['allow'], 'GET');
+    }
+  });
+});
+
+describe('GET /tracking-numbers/{number}', () => {
+  it('catches a mistyped character with 422 and says why', async () => {
+    const { tracking_number: number } = (await get(service.port, orderPath())).json();
+    const position = 7;
+    const wrong = number[position] === 'A' ? 'B' : 'A';
+    const typo = number.slice(0, position) + wrong + number.slice(position + 1);
+    const answer = await get(service.port, `/tracking-numbers/${typo}`);
+    assert.equal(answer.status, 422, answer.body);
+    assert.equal(answer.json().code, 'CHECK_CHARACTER_MISMATCH');
+  });
+
+  it('catches two swapped neighbours', async () => {
+    const { tracking_number: number } = (await get(service.port, orderPath())).json();
+    let swapped = number;
+    for (let i = 2; i < 15; i += 1) {
+      if (number[i] !== number[i + 1]) {
+        swapped = number.slice(0, i) + number[i + 1] + number[i] + number.slice(i + 2);
+        break;
+      }
+    }
+    assert.notEqual(swapped, number);
+    assert.equal((await get(service.port, `/tracking-numbers/${swapped}`)).status, 422);
+  });
+
+  it('accepts lower case, and rejects wrong lengths and symbols with 400', async () => {
+    const { tracking_number: number } = (await get(service.port, orderPath())).json();
+    assert.equal((await get(service.port, `/tracking-numbers/${number.toLowerCase()}`)).status, 200);
+    for (const bad of [number.slice(0, 15), `${number}0`, `${number.slice(0, 15)}-`, '%00']) {
+      const answer = await get(service.port, `/tracking-numbers/${bad}`);
+      assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
+      assert.equal(answer.json().code, 'MALFORMED_TRACKING_NUMBER');
+    }
+  });
+});
+
+describe('health, readiness and the rest', () => {
+  it('is alive and ready, holding node ID 0', async () => {
+    assert.equal((await get(service.port, '/healthz')).status, 200);
+    const ready = await get(service.port, '/readyz');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.json(), { status: 'ready', node_id: 0 });
+  });
+
+  it('answers 404 problems to unknown paths', async () => {
+    for (const path of ['/', '/next-tracking-numbers', '/next-tracking-number/extra', '/tracking-numbers']) {
+      const answer = await get(service.port, path);
+      assert.equal(answer.status, 404, path);
+      assert.equal(answer.headers['content-type'], 'application/problem+json');
+    }
+  });
+
+  it('survives garbage, huge headers and half requests, and keeps serving', async () => {
+    await raw(service.port, 'HELLO\r\n\r\n');
+    await raw(service.port, '\x00\x01\x02\xff\r\n\r\n');
+    await raw(service.port, `GET /next-tracking-number HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    await raw(service.port, 'GET /next-tracking-number?weight=1 HTTP/1.1\r\nHost: x\r\n');
+    await raw(service.port, 'GET /next-tracking-number?%%%%&&&==%u0041 HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await get(service.port, orderPath());
+    assert.equal(answer.status, 200);
+  });
+
+  it('answers an oversized header block with a 4xx, not a crash', async () => {
+    const reply = await raw(service.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    assert.match(reply, /^HTTP\/1\.1 431 /);
+  });
+});

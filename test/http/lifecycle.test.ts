@@ -1,0 +1,124 @@
+/**
+ * Start-up refusals, the native uWS binding, the built service, and shutdown.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { ROOT, drawNumbers, freshStateDir, get, orderPath, startService } from '../helpers/service.js';
+
+describe('start-up', () => {
+  it('refuses a second instance on the same state directory, with one clear line', async () => {
+    const stateDir = freshStateDir();
+    const first = await startService({ stateDir });
+    try {
+      const second = await startService({ stateDir, expectExit: true });
+      const { code } = await second.exited;
+      assert.equal(code, 1);
+      assert.match(second.stderr(), /^tracknum: STATE_LOCKED: state directory .* is in use by another tracknum instance\n$/);
+      assert.equal((await get(first.port, '/readyz')).status, 200);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('refuses a port that is already taken, even though uWS would share it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    assert.ok(typeof address === 'object' && address !== null);
+    try {
+      const service = await startService({ env: { PORT: String(address.port) }, expectExit: true });
+      assert.equal((await service.exited).code, 1);
+      assert.match(service.stderr(), /^tracknum: PORT_IN_USE: port \d+ on 127\.0\.0\.1 is already in use\n$/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses a port taken by another tracknum instance', async () => {
+    const first = await startService();
+    try {
+      const second = await startService({ env: { PORT: String(first.port) }, expectExit: true });
+      assert.equal((await second.exited).code, 1);
+      assert.match(second.stderr(), /PORT_IN_USE/);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('reports every invalid setting at once and exits 1', async () => {
+    const service = await startService({
+      env: { NODE_ID: '4096', WORKERS: '0', RESERVE_SECONDS: 'ten' },
+      args: ['--port', '70000'],
+      expectExit: true,
+    });
+    assert.equal((await service.exited).code, 1);
+    const line = service.stderr();
+    for (const expected of ['--port must be', 'WORKERS must be', 'NODE_ID must be an integer from 0 to 4095', 'RESERVE_SECONDS must be']) {
+      assert.ok(line.includes(expected), `${expected} missing from ${line}`);
+    }
+    assert.equal(line.split('\n').length, 2, 'more than one line');
+  });
+
+  it('rejects unknown flags', async () => {
+    const service = await startService({ args: ['--colour', 'blue'], expectExit: true });
+    assert.equal((await service.exited).code, 1);
+    assert.match(service.stderr(), /CONFIG_INVALID.*colour/);
+  });
+
+  it('prints --help and exits 0', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(result.status, 0);
+    for (const name of ['--port', 'PORT', '--host', 'HOST', '--workers', 'WORKERS', '--node-id', 'NODE_ID', '--state-dir', 'STATE_DIR']) {
+      assert.ok(result.stdout.includes(name), `${name} missing from --help`);
+    }
+  });
+
+  it('runs on the native uWebSockets.js binding and refuses the slow fallback', async () => {
+    const service = await startService({ env: { UWS_USE_FALLBACK: '1' }, expectExit: true });
+    assert.equal((await service.exited).code, 1);
+    assert.match(service.stderr(), /UWS_NOT_NATIVE/);
+    const { isNativeBinding } = await import('../../src/worker/uws.js');
+    assert.equal(isNativeBinding(), true, 'this machine loaded the pure-JS fallback instead of the native binding');
+  });
+});
+
+describe('shutdown', () => {
+  it('on SIGTERM under load: finishes in-flight requests, answers only 200 or 503, exits 0', async () => {
+    const service = await startService();
+    const load = drawNumbers(service.port, 10_000_000, 16);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stopping = service.stop('SIGTERM');
+    const { numbers, failures } = await load;
+    const { code } = await stopping;
+    assert.equal(code, 0);
+    assert.ok(numbers.length > 1000);
+    // Requests that reached the server while it drained get 503 with Connection: close;
+    // nothing else but 200 may come back.
+    assert.ok(failures <= 16 * 2, `${failures} non-200 answers`);
+    assert.ok(service.logs.some((l) => l.msg === 'high-water mark persisted; waiting for open connections to close'));
+    assert.ok(service.logs.some((l) => l.msg === 'stopped'));
+  });
+
+  it('SIGINT also shuts down cleanly', async () => {
+    const service = await startService();
+    assert.equal((await get(service.port, orderPath())).status, 200);
+    assert.equal((await service.stop('SIGINT')).code, 0);
+  });
+});
+
+describe('the built service (tspc)', () => {
+  it('builds, starts from dist/ and issues a number', async () => {
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stdout + build.stderr);
+    const service = await startService({ command: [process.execPath, 'dist/main.js'] });
+    try {
+      const answer = await get(service.port, orderPath());
+      assert.equal(answer.status, 200, answer.body);
+      assert.equal((await get(service.port, orderPath({ weight: '1e3' }))).status, 400);
+    } finally {
+      assert.equal((await service.stop()).code, 0);
+    }
+  });
+});

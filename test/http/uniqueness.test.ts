@@ -1,0 +1,129 @@
+/**
+ * Uniqueness under load, across kill -9 and graceful restarts, and across
+ * clock steps, against real server processes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
+import { drawNumbers, duplicatesIn, freshStateDir, get, orderPath, startService } from '../helpers/service.js';
+
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+function requireFaketime(): void {
+  assert.ok(
+    existsSync(LIBFAKETIME),
+    `libfaketime is missing (${LIBFAKETIME}): install it with "apt-get install -y faketime" (scripts/install-test-tools.sh does)`,
+  );
+}
+
+const secondsOf = (numbers: readonly string[]): number[] =>
+  numbers.map((n) => {
+    const decoded = decodeTrackingNumber(n);
+    assert.ok(decoded.ok, `${n} does not decode`);
+    return decoded.second;
+  });
+
+describe('uniqueness', () => {
+  it('draws 200,000 numbers through every worker with no duplicate', async () => {
+    const service = await startService({ env: { WORKERS: '2' } });
+    try {
+      const { numbers, failures } = await drawNumbers(service.port, 200_000, 64);
+      assert.equal(failures, 0);
+      assert.equal(numbers.length, 200_000);
+      assert.deepEqual(duplicatesIn(numbers), []);
+      assert.ok(numbers.every((n) => /^[A-Z0-9]{16}$/.test(n)));
+    } finally {
+      assert.equal((await service.stop()).code, 0);
+    }
+  });
+
+  it('gives no duplicate across kill -9 under load and a restart on the same state', async () => {
+    const stateDir = freshStateDir();
+    const first = await startService({ stateDir });
+    const load = drawNumbers(first.port, 10_000_000, 32);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const { numbers: before, errors } = await load;
+    assert.ok(before.length > 1000, `only ${before.length} numbers were drawn before the kill`);
+    assert.ok(errors > 0, 'the load did not notice the kill');
+    const restartedAt = Date.now();
+    const second = await startService({ stateDir });
+    try {
+      const { numbers: after, failures } = await drawNumbers(second.port, 30_000, 16);
+      assert.equal(failures, 0);
+      assert.ok(Date.now() - restartedAt < 15_000);
+      assert.deepEqual(duplicatesIn([...before, ...after]), []);
+      assert.ok(Math.min(...secondsOf(after)) > Math.max(...secondsOf(before)), 'restart reused a second');
+    } finally {
+      assert.equal((await second.stop()).code, 0);
+    }
+  });
+
+  it('persists its mark on SIGTERM and goes on from there after a graceful restart', async () => {
+    const stateDir = freshStateDir();
+    const first = await startService({ stateDir });
+    const { numbers: before } = await drawNumbers(first.port, 20_000, 16);
+    assert.equal((await first.stop('SIGTERM')).code, 0);
+    const stored = JSON.parse(readFileSync(join(stateDir, 'node-0.high-water.json'), 'utf8')).highWaterSecond as number;
+    assert.equal(stored, Math.max(...secondsOf(before)) + 1, 'shutdown did not persist the mark just above the last used second');
+    const second = await startService({ stateDir });
+    try {
+      const { numbers: after } = await drawNumbers(second.port, 20_000, 16);
+      assert.deepEqual(duplicatesIn([...before, ...after]), []);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('never repeats or goes back when the wall clock steps back 30 s under load (libfaketime)', async () => {
+    requireFaketime();
+    const stateDir = freshStateDir();
+    const clockFile = join(stateDir, 'faketime');
+    writeFileSync(clockFile, '+0\n');
+    const service = await startService({
+      stateDir,
+      env: {
+        LD_PRELOAD: LIBFAKETIME,
+        FAKETIME_TIMESTAMP_FILE: clockFile,
+        FAKETIME_NO_CACHE: '1',
+        FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      },
+    });
+    try {
+      const { numbers: before } = await drawNumbers(service.port, 20_000, 16);
+      writeFileSync(clockFile, '-30s\n');
+      const stepped = (await get(service.port, orderPath())).json().created_at as string;
+      assert.ok(Math.abs(Date.now() - 30_000 - Date.parse(stepped)) < 3000, `the service clock did not step back: ${stepped}`);
+      const { numbers: after, failures } = await drawNumbers(service.port, 20_000, 16);
+      assert.equal(failures, 0, 'a clock step back must not stop issuance while reserved seconds remain');
+      assert.deepEqual(duplicatesIn([...before, ...after]), []);
+      assert.ok(Math.min(...secondsOf(after)) >= Math.max(...secondsOf(before)), 'the clock went back');
+      assert.equal((await get(service.port, '/readyz')).status, 200);
+    } finally {
+      assert.equal((await service.stop()).code, 0);
+    }
+  });
+
+  it('starts above the previous run when restarted with the clock an hour behind (libfaketime)', async () => {
+    requireFaketime();
+    const stateDir = freshStateDir();
+    const first = await startService({ stateDir });
+    const { numbers: before } = await drawNumbers(first.port, 10_000, 16);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const behind = await startService({ stateDir, env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: '-1h', FAKETIME_DONT_FAKE_MONOTONIC: '1' } });
+    try {
+      const behindBy = Date.now() - Date.parse((await get(behind.port, orderPath())).json().created_at);
+      assert.ok(Math.abs(behindBy - 3_600_000) < 5000, `the service clock is not an hour behind (${behindBy} ms)`);
+      const { numbers: after, failures } = await drawNumbers(behind.port, 10_000, 16);
+      assert.equal(failures, 0);
+      assert.deepEqual(duplicatesIn([...before, ...after]), []);
+      assert.ok(Math.min(...secondsOf(after)) > Math.max(...secondsOf(before)));
+    } finally {
+      await behind.stop();
+    }
+  });
+});
