@@ -12,6 +12,7 @@ import { claimConfiguredNodeId } from './nodeIdLease.js';
 import { probePort } from './portProbe.js';
 import { SecondsReservation } from './reservation.js';
 import { WorkerPool } from './workerPool.js';
+import { loadUws } from '../worker/uws.js';
 
 const RESERVATION_CHECK_MS = 500;
 
@@ -23,6 +24,8 @@ export interface RunningService {
 }
 
 export async function startPrimary(config: Config, log: Logger): Promise<RunningService> {
+  // Fail before taking any lock if the workers could not serve.
+  loadUws();
   const wallSecond = secondOf(Date.now());
   if (wallSecond < 0 || wallSecond + config.reserveSeconds > MAX_SECOND) {
     throw new TracknumError('CLOCK_OUT_OF_RANGE', `system clock ${new Date().toISOString()} is outside 2025-01-01 .. 2093-01-19`);
