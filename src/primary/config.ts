@@ -22,7 +22,7 @@ interface Setting {
   flag: string;
   env: string;
   describe: string;
-  default: () => string;
+  default: (env: NodeJS.ProcessEnv) => string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -46,7 +46,7 @@ const SETTINGS = {
     flag: 'state-dir',
     env: 'STATE_DIR',
     describe: 'directory for the lock and the high-water mark (systemd: $STATE_DIRECTORY)',
-    default: () => process.env['STATE_DIRECTORY'] ?? './state',
+    default: (env) => env['STATE_DIRECTORY'] ?? './state',
   },
   reserveSeconds: {
     flag: 'reserve-seconds',
@@ -57,9 +57,9 @@ const SETTINGS = {
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', describe: LOG_LEVELS.join(' | '), default: () => 'info' },
 } as const satisfies Record<keyof Config, Setting>;
 
-export function helpText(): string {
+export function helpText(env: NodeJS.ProcessEnv = process.env): string {
   const lines = Object.values(SETTINGS).map(
-    (s) => `  --${s.flag.padEnd(16)} ${s.env.padEnd(16)} ${s.describe} (default: ${s.default()})`,
+    (s) => `  --${s.flag.padEnd(16)} ${s.env.padEnd(16)} ${s.describe} (default: ${s.default(env)})`,
   );
   return [
     'Usage: tracknum [options]',
@@ -93,7 +93,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     if (typeof flagValue === 'string') return { text: flagValue, name: `--${s.flag}` };
     const envValue = env[s.env];
     if (envValue !== undefined && envValue !== '') return { text: envValue, name: s.env };
-    return { text: s.default(), name: s.env };
+    return { text: s.default(env), name: s.env };
   };
   const integer = (key: keyof Config, min: number, max: number): number => {
     const { text, name } = raw(key);

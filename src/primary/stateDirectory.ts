@@ -59,8 +59,13 @@ export function fileHighWaterStore(directory: string, nodeId: number): HighWater
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
-      const stored = JSON.parse(text) as Partial<StoredMark>;
-      if (stored.version !== 1 || stored.nodeId !== nodeId || !Number.isSafeInteger(stored.highWaterSecond)) {
+      let stored: Partial<StoredMark> | null = null;
+      try {
+        stored = JSON.parse(text) as Partial<StoredMark>;
+      } catch {
+        // Handled below with every other unusable content.
+      }
+      if (stored === null || typeof stored !== 'object' || stored.version !== 1 || stored.nodeId !== nodeId || !Number.isSafeInteger(stored.highWaterSecond)) {
         // Refusing is safer than guessing: a wrong mark could repeat numbers.
         throw new TracknumError('STATE_CORRUPT', `state file ${file} is not a valid high-water mark for node ${nodeId}`, {
           path: file,
