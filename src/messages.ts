@@ -4,6 +4,10 @@
 export interface WorkerSettings {
   /** The control block (see core/controlBlock.ts). */
   control: SharedArrayBuffer;
+  /** Per-worker counters (see metrics.ts). */
+  counters: SharedArrayBuffer;
+  /** How many workers there are, for /metrics. */
+  workers: number;
   host: string;
   port: number;
   /** 1-based, for logs. */

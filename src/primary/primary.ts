@@ -7,6 +7,7 @@ import { createControlBlock, markDraining } from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { createWorkerCounters } from '../metrics.js';
 import type { Config } from './config.js';
 import { claimConfiguredNodeId } from './nodeIdLease.js';
 import { probePort } from './portProbe.js';
@@ -41,7 +42,14 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
 
     pool = new WorkerPool({
       count: config.workers,
-      settings: { control: control.buffer, host: config.host, port, logLevel: config.logLevel },
+      settings: {
+        control: control.buffer,
+        counters: createWorkerCounters(),
+        workers: config.workers,
+        host: config.host,
+        port,
+        logLevel: config.logLevel,
+      },
       log,
     });
     await pool.start();

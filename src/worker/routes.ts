@@ -10,6 +10,7 @@ import { secondOf, unixMsOfSecond } from '../core/layout.js';
 import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
 import { parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
+import type { IssuedCounter } from '../metrics.js';
 import { sendJson, sendProblem, type Answering } from './responses.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
@@ -24,6 +25,9 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 export interface RouteContext {
   control: ControlBlock;
   allocator: Allocator;
+  issued: IssuedCounter;
+  /** The /metrics text. */
+  metrics: () => string;
   answering: Answering;
   log: Logger;
 }
@@ -47,6 +51,14 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
     .any('/healthz', onlyGet)
     .get('/readyz', guard(readiness(context)))
     .any('/readyz', onlyGet)
+    .get(
+      '/metrics',
+      guard((res) => {
+        const text = context.metrics();
+        res.writeHeader('Content-Type', 'text/plain; version=0.0.4').end(text, context.answering.closeConnections);
+      }),
+    )
+    .any('/metrics', onlyGet)
     .any(
       '/*',
       guard((res, req) =>
@@ -120,6 +132,7 @@ function nextTrackingNumber(context: RouteContext): Handler {
       );
       return;
     }
+    context.issued.increment();
     const order = parsed.query;
     const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
     sendJson(

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Allocator } from '../core/allocator.js';
-import { viewControlBlock } from '../core/controlBlock.js';
+import { readGeneration, readNodeId, viewControlBlock } from '../core/controlBlock.js';
+import { IssuedCounter, renderMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
 import type { Answering } from './responses.js';
@@ -22,7 +23,14 @@ const uws = loadUws();
 const control = viewControlBlock(settings.control);
 const answering: Answering = { closeConnections: false };
 const app = uws.App();
-registerRoutes(app, { control, allocator: new Allocator(control), answering, log });
+registerRoutes(app, {
+  control,
+  allocator: new Allocator(control),
+  issued: new IssuedCounter(settings.counters, settings.workerIndex),
+  metrics: () => renderMetrics(settings.counters, settings.workers, readNodeId(control), readGeneration(control) !== 0),
+  answering,
+  log,
+});
 
 let listenSocket: ListenSocket | false = false;
 app.listen(settings.host, settings.port, (socket) => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { EXAMPLE_ORDER, get, orderPath, startService, type Service } from '../helpers/service.js';
 
 const TRACKING_NUMBER = /^[A-Z0-9]{16}$/;
@@ -18,15 +19,15 @@ after(async () => {
   assert.equal(code, 0);
 });
 
-/** Sends raw bytes on a fresh connection and returns whatever comes back before the server closes or 2 s pass. */
-function raw(port: number, bytes: string): Promise<string> {
+/** Sends raw bytes on a fresh connection and returns whatever comes back before the server closes or `waitMs` pass. */
+function raw(port: number, bytes: string, waitMs = 2000): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
     socket.on('error', () => resolve(received));
     socket.on('close', () => resolve(received));
-    socket.setTimeout(2000, () => {
+    socket.setTimeout(waitMs, () => {
       socket.destroy();
       resolve(received);
     });
@@ -201,6 +202,19 @@ describe('health, readiness and the rest', () => {
     assert.deepEqual(ready.json(), { status: 'ready', node_id: 0 });
   });
 
+  it('counts issued numbers in /metrics, over all workers, and only successful ones', async () => {
+    const total = async (): Promise<number> => {
+      const answer = await get(service.port, '/metrics');
+      assert.equal(answer.status, 200);
+      assert.match(answer.headers['content-type'] ?? '', /^text\/plain/);
+      return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const before = await total();
+    for (let i = 0; i < 7; i += 1) assert.equal((await get(service.port, orderPath())).status, 200);
+    assert.equal((await get(service.port, orderPath({ weight: '0' }))).status, 400);
+    assert.equal(await total(), before + 7);
+  });
+
   it('answers 404 problems to unknown paths', async () => {
     for (const path of ['/', '/next-tracking-numbers', '/next-tracking-number/extra', '/tracking-numbers']) {
       const answer = await get(service.port, path);
@@ -217,6 +231,41 @@ describe('health, readiness and the rest', () => {
     await raw(service.port, 'GET /next-tracking-number?%%%%&&&==%u0041 HTTP/1.1\r\nHost: x\r\n\r\n');
     const answer = await get(service.port, orderPath());
     assert.equal(answer.status, 200);
+  });
+
+  it('answers any printable query or path with a JSON status, and never falls over (property)', async () => {
+    const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+    const known = fc.constantFrom(...Object.keys(EXAMPLE_ORDER), 'weight', 'created_at');
+    const pair = fc.tuple(fc.oneof(known, printable), printable).map(([k, v]) => `${k}=${v}`);
+    const query = fc.array(fc.oneof(pair, printable), { maxLength: 12 }).map((parts) => parts.join('&'));
+    const target = fc.oneof(
+      query.map((q) => `/next-tracking-number?${q.replaceAll('#', '%23')}`),
+      printable.map((p) => `/tracking-numbers/${p.replaceAll('?', '').replaceAll('#', '').replaceAll('/', '')}`),
+      printable.map((p) => `/${p.replaceAll('#', '')}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(target, async (path) => {
+        const reply = await raw(service.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        const status = /^HTTP\/1\.1 (\d{3}) /.exec(reply)?.[1];
+        assert.ok(status !== undefined && ['200', '400', '404', '414', '422'].includes(status), `${path} -> ${reply.slice(0, 200)}`);
+        JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+      }),
+      { numRuns: 300 },
+    );
+    assert.equal((await get(service.port, orderPath())).status, 200);
+  });
+
+  it('survives arbitrary bytes on the wire (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.boolean(), async (bytes, asRequest) => {
+        const text = Buffer.from(bytes).toString('latin1');
+        // Only survival matters here, so do not wait long for an answer that may never come.
+        await raw(service.port, asRequest ? `GET /next-tracking-number?${text} HTTP/1.1\r\nHost: x\r\n\r\n` : text, 50);
+      }),
+      { numRuns: 100 },
+    );
+    assert.equal((await get(service.port, '/healthz')).status, 200);
+    assert.equal((await get(service.port, orderPath())).status, 200);
   });
 
   it('answers an oversized header block with a 4xx, not a crash', async () => {

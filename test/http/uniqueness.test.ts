@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
-import { drawNumbers, duplicatesIn, freshStateDir, get, orderPath, startService } from '../helpers/service.js';
+import { drawNumbers, duplicatesIn, freshStateDir, get, orderPath, startService, type Answer } from '../helpers/service.js';
 
 const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
@@ -16,6 +16,12 @@ function requireFaketime(): void {
     existsSync(LIBFAKETIME),
     `libfaketime is missing (${LIBFAKETIME}): install it with "apt-get install -y faketime" (scripts/install-test-tools.sh does)`,
   );
+}
+
+/** The per-worker counts from /metrics. */
+function issuedByWorker(answer: Answer): number[] {
+  assert.equal(answer.status, 200);
+  return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].map((m) => Number(m[1]));
 }
 
 const secondsOf = (numbers: readonly string[]): number[] =>
@@ -34,6 +40,11 @@ describe('uniqueness', () => {
       assert.equal(numbers.length, 200_000);
       assert.deepEqual(duplicatesIn(numbers), []);
       assert.ok(numbers.every((n) => /^[A-Z0-9]{16}$/.test(n)));
+      // Every worker took its share: the kernel spreads the 64 connections over them.
+      const perWorker = issuedByWorker(await get(service.port, '/metrics'));
+      assert.equal(perWorker.length, 2);
+      assert.equal(perWorker.reduce((a, b) => a + b, 0), 200_000);
+      assert.ok(perWorker.every((n) => n >= 20_000), `uneven spread over workers: ${perWorker.join(', ')}`);
     } finally {
       assert.equal((await service.stop()).code, 0);
     }
