@@ -28,6 +28,7 @@ export const ERRORS = {
   CONFIG_INVALID: { status: 0, title: 'Invalid configuration' },
   PORT_IN_USE: { status: 0, title: 'Port already in use' },
   STATE_LOCKED: { status: 0, title: 'State directory in use' },
+  NODE_ID_IN_USE: { status: 0, title: 'Node ID in use on this host' },
   STATE_CORRUPT: { status: 0, title: 'State file unreadable' },
   UWS_NOT_NATIVE: { status: 0, title: 'uWebSockets.js native binding not loaded' },
   CLOCK_OUT_OF_RANGE: { status: 0, title: 'System clock outside the number layout' },

@@ -33,6 +33,16 @@ export function assertBlockSize(size: number): void {
   }
 }
 
+/**
+ * One past the last second that can have been handed out: every number drawn
+ * so far has a second below it. Read in one load, so it is consistent even
+ * while workers draw.
+ */
+export function usedSecondsBound(block: ControlBlock): number {
+  const value = Atomics.load(block.clock, 0);
+  return Number(value >> SHIFT) + ((value & COUNTER_MASK) > 0n ? 1 : 0);
+}
+
 /** The second of the next value the clock will hand out. */
 export function clockSecond(block: ControlBlock): number {
   return Number(Atomics.load(block.clock, 0) >> SHIFT);

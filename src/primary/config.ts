@@ -110,7 +110,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     workers: integer('workers', 1, 256),
     nodeId: integer('nodeId', 0, MAX_NODE_ID),
     stateDir: raw('stateDir').text,
-    reserveSeconds: integer('reserveSeconds', 2, 3600),
+    reserveSeconds: integer('reserveSeconds', 5, 3600),
     logLevel: raw('logLevel').text,
   };
   if (!LOG_LEVELS.includes(config.logLevel)) {

@@ -2,6 +2,8 @@
  * Where the node ID comes from: the one swappable piece between the embedded
  * mode (a configured ID and a state directory) and a coordinated cluster.
  */
+import { TracknumError } from '../errors.js';
+import { takeHostLock, type HostLock } from './hostLock.js';
 import type { HighWaterStore } from './reservation.js';
 import { fileHighWaterStore, lockStateDirectory } from './stateDirectory.js';
 
@@ -13,8 +15,30 @@ export interface NodeIdLease {
   release(): Promise<void>;
 }
 
-/** Embedded mode: the configured node ID, made exclusive by the state directory's lock. */
+/**
+ * Embedded mode: the configured node ID. The state directory's lock keeps two
+ * instances off one high-water mark; a host-wide lock on the node ID keeps two
+ * instances on this host (with different state directories) off one node ID.
+ * Across hosts, distinct node IDs are the operator's job (or etcd's).
+ */
 export async function claimConfiguredNodeId(nodeId: number, stateDir: string): Promise<NodeIdLease> {
-  const lock = await lockStateDirectory(stateDir);
-  return { nodeId, highWater: fileHighWaterStore(lock.path, nodeId), release: lock.release };
+  const directory = await lockStateDirectory(stateDir);
+  let node: HostLock;
+  try {
+    node = await takeHostLock(
+      `node:${nodeId}`,
+      () => new TracknumError('NODE_ID_IN_USE', `node ID ${nodeId} is in use by another tracknum instance on this host`, { nodeId }),
+    );
+  } catch (error) {
+    await directory.release();
+    throw error;
+  }
+  return {
+    nodeId,
+    highWater: fileHighWaterStore(directory.path, nodeId),
+    release: async () => {
+      await node.release();
+      await directory.release();
+    },
+  };
 }

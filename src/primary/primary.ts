@@ -31,10 +31,10 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
   if (wallSecond < 0 || wallSecond + config.reserveSeconds > MAX_SECOND) {
     throw new TracknumError('CLOCK_OUT_OF_RANGE', `system clock ${new Date().toISOString()} is outside 2025-01-01 .. 2093-01-19`);
   }
+  const port = await probePort(config.host, config.port);
   const lease = await claimConfiguredNodeId(config.nodeId, config.stateDir);
   let pool: WorkerPool | undefined;
   try {
-    const port = await probePort(config.host, config.port);
     const control = createControlBlock();
     const reservation = new SecondsReservation(control, lease.highWater, { aheadSeconds: config.reserveSeconds });
     await reservation.begin(lease.nodeId);

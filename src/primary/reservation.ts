@@ -7,9 +7,16 @@
  * used, and the next holder of the node ID starts at or above it, whatever
  * the wall clock says.
  */
-import { advanceClockTo, clockCounter, clockSecond } from '../core/logicalClock.js';
+import { advanceClockTo, clockSecond, usedSecondsBound } from '../core/logicalClock.js';
 import { readLimit, writeGeneration, writeLimit, writeNodeId, type ControlBlock } from '../core/controlBlock.js';
-import { secondOf } from '../core/layout.js';
+import { MAX_SECOND, secondOf } from '../core/layout.js';
+
+/**
+ * No mark above this: it keeps every second inside the layout, and the limit
+ * inside the control block's Int32 word (so the very last second, MAX_SECOND,
+ * is never used).
+ */
+const HIGHEST_MARK = MAX_SECOND;
 
 /** Where the high-water mark of one node ID is kept: a file, or etcd. */
 export interface HighWaterStore {
@@ -31,7 +38,9 @@ export class SecondsReservation {
   readonly #store: HighWaterStore;
   readonly #ahead: number;
   readonly #now: () => number;
+  /** Bumped on every begin(), so that workers can tell one issuing period from the next. Never reused. */
   #generation = 0;
+  #issuing = false;
 
   constructor(control: ControlBlock, store: HighWaterStore, options: ReservationOptions) {
     this.#control = control;
@@ -57,22 +66,24 @@ export class SecondsReservation {
     // `start` is above the stored mark and above anything this instance has
     // used, so moving the clock there only ever moves it forward.
     advanceClockTo(this.#control, start);
-    const mark = start + this.#ahead;
+    const mark = Math.min(start + this.#ahead, HIGHEST_MARK);
     await this.#store.write(mark);
     writeLimit(this.#control, mark);
     writeNodeId(this.#control, nodeId);
     this.#generation += 1;
+    this.#issuing = true;
     writeGeneration(this.#control, this.#generation);
   }
 
-  /** True when the wall clock has come within half the lead of the limit. */
+  /** True while issuing, once the wall clock has come within half the lead of the limit. */
   needsExtension(): boolean {
-    return this.#generation !== 0 && readLimit(this.#control) - this.#wallSecond() < this.#ahead / 2;
+    const limit = readLimit(this.#control);
+    return this.#issuing && limit < HIGHEST_MARK && limit - this.#wallSecond() <= this.#ahead / 2;
   }
 
   /** Raises the limit to the wall clock plus the lead; never lowers it. */
   async extend(): Promise<void> {
-    const mark = this.#wallSecond() + this.#ahead;
+    const mark = Math.min(this.#wallSecond() + this.#ahead, HIGHEST_MARK);
     if (mark <= readLimit(this.#control)) return;
     await this.#store.write(mark);
     writeLimit(this.#control, mark);
@@ -80,6 +91,7 @@ export class SecondsReservation {
 
   /** Stops issuing at once (fencing, shutdown). Safe to call repeatedly. */
   stop(): void {
+    this.#issuing = false;
     writeGeneration(this.#control, 0);
   }
 
@@ -89,8 +101,7 @@ export class SecondsReservation {
    * restart does not skip ahead by the whole lead.
    */
   async settle(): Promise<number> {
-    const used = clockSecond(this.#control) + (clockCounter(this.#control) > 0 ? 1 : 0);
-    const mark = Math.min(readLimit(this.#control), used);
+    const mark = Math.min(readLimit(this.#control), usedSecondsBound(this.#control));
     await this.#store.write(mark);
     writeLimit(this.#control, mark);
     return mark;

@@ -4,40 +4,24 @@
  * file per node ID, written atomically (temporary file, fsync, rename, fsync
  * of the directory).
  */
-import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, realpath, rename } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { TracknumError } from '../errors.js';
+import { takeHostLock } from './hostLock.js';
 import type { HighWaterStore } from './reservation.js';
 
 /**
- * Takes the directory's lock: a listening Linux abstract-namespace socket
- * named after the directory's real path. The kernel releases it when the
- * process dies, even by kill -9, so there is no stale lock to clean up.
- * Limit: abstract sockets are per network namespace (see docs/operations.md).
+ * Takes the directory's lock (see hostLock.ts), keyed by its real path so that
+ * every spelling of the directory is the same lock.
  */
 export async function lockStateDirectory(directory: string): Promise<{ path: string; release: () => Promise<void> }> {
   await mkdir(directory, { recursive: true, mode: 0o750 });
   const path = await realpath(directory);
-  const name = `\0tracknum-state-${createHash('sha256').update(path).digest('hex').slice(0, 40)}`;
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new TracknumError('STATE_LOCKED', `state directory ${path} is in use by another tracknum instance`, { path })
-          : error,
-      );
-    });
-    server.listen(name, () => resolve());
-  });
-  server.unref();
-  return { path, release: () => closeServer(server) };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+  const lock = await takeHostLock(
+    `state:${path}`,
+    () => new TracknumError('STATE_LOCKED', `state directory ${path} is in use by another tracknum instance`, { path }),
+  );
+  return { path, release: lock.release };
 }
 
 interface StoredMark {

@@ -30,13 +30,17 @@ export interface WorkerPoolOptions {
   count: number;
   settings: Omit<WorkerSettings, 'workerIndex'>;
   log: Logger;
+  /** The worker module; tests swap in their own. */
+  workerUrl?: URL;
 }
 
 export class WorkerPool {
   readonly #options: WorkerPoolOptions;
+  /** Running threads by worker index; a thread leaves when it exits. */
   readonly #workers = new Map<number, Worker>();
   /** One promise per running thread, settled when it exits. */
   readonly #exits = new Set<Promise<void>>();
+  readonly #restartTimers = new Set<NodeJS.Timeout>();
   #stopping = false;
   restarts = 0;
 
@@ -51,17 +55,18 @@ export class WorkerPool {
     await Promise.all(started);
   }
 
-  /** Tells every worker to stop listening; resolves once none will issue another number. */
+  /** Tells every running worker to stop listening; resolves once none will issue another number. */
   async drain(): Promise<void> {
     this.#stopping = true;
+    for (const timer of this.#restartTimers) clearTimeout(timer);
+    this.#restartTimers.clear();
     await Promise.all(
       [...this.#workers.values()].map(
         (worker) =>
           new Promise<void>((resolve) => {
-            const done = (): void => resolve();
-            worker.once('exit', done);
+            worker.once('exit', () => resolve());
             worker.on('message', (message: WorkerToPrimary) => {
-              if (message.type === 'drained') done();
+              if (message.type === 'drained') resolve();
             });
             worker.postMessage({ type: 'drain' } satisfies PrimaryToWorker);
           }),
@@ -77,11 +82,10 @@ export class WorkerPool {
   #spawn(index: number): Promise<void> {
     const { log } = this.#options;
     const settings: WorkerSettings = { ...this.#options.settings, workerIndex: index };
-    const worker = spawnWorker(WORKER_URL, { workerData: settings });
+    const worker = spawnWorker(this.#options.workerUrl ?? WORKER_URL, { workerData: settings });
     this.#workers.set(index, worker);
     const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.#exits.add(exit);
-    void exit.then(() => this.#exits.delete(exit));
     return new Promise((resolve, reject) => {
       let listening = false;
       worker.on('message', (message: WorkerToPrimary) => {
@@ -97,17 +101,20 @@ export class WorkerPool {
         if (!listening) reject(error);
       });
       worker.on('exit', (code) => {
-        if (this.#stopping) return;
+        this.#workers.delete(index);
+        this.#exits.delete(exit);
         if (!listening) {
           reject(new Error(`worker ${index} exited with code ${code} before listening`));
           return;
         }
+        if (this.#stopping) return;
         this.restarts += 1;
         log.warn({ worker: index, code, restarts: this.restarts }, 'worker exited; restarting it');
-        setTimeout(() => {
-          if (this.#stopping) return;
+        const timer = setTimeout(() => {
+          this.#restartTimers.delete(timer);
           this.#spawn(index).catch((error: unknown) => log.error({ err: error, worker: index }, 'worker restart failed'));
         }, RESTART_DELAY_MS);
+        this.#restartTimers.add(timer);
       });
     });
   }

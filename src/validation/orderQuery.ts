@@ -156,10 +156,14 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
   const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   const rawValues: string[] = ["", "", "", "", "", "", ""];
   const counts = [0, 0, 0, 0, 0, 0, 0];
+  // Names whose own encoding is malformed: they cannot be attributed to a
+  // parameter, but the query is malformed, so they are reported too.
+  let malformedNames: string[] | undefined;
   for (const pair of pairs) {
-    // A name whose own encoding is malformed cannot be attributed to a parameter
-    // (it cannot decode to one of ours): ignored like any unknown parameter.
-    if (pair.name === undefined) continue;
+    if (pair.name === undefined) {
+      (malformedNames ??= []).push(pair.rawName);
+      continue;
+    }
     const index = parameterIndex(pair.name);
     if (index < 0) continue;
     counts[index]! += 1;
@@ -182,11 +186,12 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
   };
   const validation = validateOrderQuery(candidate);
   // Success implies every parameter was present once, decodable and valid.
-  if (validation.success) return { ok: true, query: validation.data };
+  if (validation.success && malformedNames === undefined) return { ok: true, query: validation.data };
+  const expectedErrors = validation.success ? [] : validation.errors;
 
   // Failure path: group typia's errors by parameter ("$input.weight" -> 2).
   const expectedByParameter: (string[] | undefined)[] = [];
-  for (const error of validation.errors) {
+  for (const error of expectedErrors) {
     const index = error.path.startsWith("$input.") ? parameterIndex(error.path.slice(7)) : -1;
     if (index < 0) continue;
     (expectedByParameter[index] ??= []).push(error.expected);
@@ -212,6 +217,12 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
       // values[] holds created_at as received, before the '+' repair.
       problems.push({ parameter, detail: detailFor(parameter, expected), value: truncate(values[index]!) });
     }
+  }
+  for (const rawName of malformedNames ?? []) {
+    problems.push({
+      parameter: truncate(rawName),
+      detail: `the parameter name ${JSON.stringify(truncate(rawName))} has malformed percent-encoding (each '%' must start a %XX escape, and the escaped bytes must be valid UTF-8)`,
+    });
   }
   return { ok: false, problems };
 }

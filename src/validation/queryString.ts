@@ -35,6 +35,8 @@ export interface QueryPair {
   readonly value: string | undefined;
   /** The value as it appears in the raw query, still encoded. */
   readonly rawValue: string;
+  /** The name as received (still encoded). */
+  readonly rawName: string;
 }
 
 const AMPERSAND = "&";
@@ -67,7 +69,7 @@ export function parseQueryString(raw: string): QueryPair[] {
         rawName = raw.slice(start, end);
         rawValue = "";
       }
-      pairs.push({ name: decodeFormComponent(rawName), value: decodeFormComponent(rawValue), rawValue });
+      pairs.push({ name: decodeFormComponent(rawName), value: decodeFormComponent(rawValue), rawValue, rawName });
     }
     start = end + 1;
   }

@@ -31,6 +31,19 @@ export function sendJson(res: HttpResponse, answering: Answering, status: number
     .end(body, answering.closeConnections);
 }
 
+/** Answers a status and headers only (HEAD). */
+export function endWithoutBody(
+  res: HttpResponse,
+  answering: Answering,
+  status: number,
+  headers: Record<string, string> = {},
+): void {
+  res.writeStatus(STATUS_LINES[status] ?? `${status}`);
+  for (const [name, value] of Object.entries(headers)) res.writeHeader(name, value);
+  // Content-Length 0 given explicitly: endWithoutBody(undefined, ...) aborts the process in uWS v20.30.
+  res.endWithoutBody(0, answering.closeConnections);
+}
+
 export interface ProblemOptions {
   detail: string;
   /** Extension members (RFC 9457 section 3.2). */

@@ -11,14 +11,20 @@ import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumb
 import { parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
 import type { IssuedCounter } from '../metrics.js';
-import { sendJson, sendProblem, type Answering } from './responses.js';
+import { endWithoutBody, sendJson, sendProblem, type Answering } from './responses.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
-/** Longer queries are refused with 414 before any parsing. */
-export const MAX_QUERY_LENGTH = 4096;
 /**
- * Larger header blocks are refused with 431. (uWS itself accepts up to about
- * 512 KiB and drops the connection, without a status, beyond that.)
+ * Longer queries are refused with 414 before any parsing. The longest valid
+ * query (a 200-character name of 3-byte characters, percent-encoded) is about
+ * 2.2 KB; uWS v20.30 drops, without a status, a request whose head exceeds
+ * 4 KiB when it arrives in several TCP segments, so the limit stays below that.
+ */
+export const MAX_QUERY_LENGTH = 3072;
+/**
+ * Larger header blocks are refused with 431 when uWS hands them over at all:
+ * it does so only for heads that arrive in one read (up to about 100 KiB);
+ * see docs/errors.md.
  */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
@@ -36,37 +42,41 @@ type Handler = (res: HttpResponse, req: HttpRequest) => void;
 
 export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   const guard = (handler: Handler): Handler => guarded(context, handler);
+  const { answering } = context;
   const onlyGet = guard((res) =>
-    sendProblem(res, context.answering, 'METHOD_NOT_ALLOWED', {
+    sendProblem(res, answering, 'METHOD_NOT_ALLOWED', {
       detail: 'this resource only answers GET',
       headers: { Allow: 'GET' },
     }),
   );
-  app
-    .get('/next-tracking-number', guard(nextTrackingNumber(context)))
-    .any('/next-tracking-number', onlyGet)
-    .get('/tracking-numbers/:number', guard(lookUpTrackingNumber(context)))
-    .any('/tracking-numbers/:number', onlyGet)
-    .get('/healthz', guard((res) => sendJson(res, context.answering, 200, '{"status":"ok"}')))
-    .any('/healthz', onlyGet)
-    .get('/readyz', guard(readiness(context)))
-    .any('/readyz', onlyGet)
-    .get(
-      '/metrics',
-      guard((res) => {
-        const text = context.metrics();
-        res.writeHeader('Content-Type', 'text/plain; version=0.0.4').end(text, context.answering.closeConnections);
-      }),
-    )
-    .any('/metrics', onlyGet)
-    .any(
-      '/*',
-      guard((res, req) =>
-        sendProblem(res, context.answering, 'NOT_FOUND', {
-          detail: `no resource at ${req.getUrl().slice(0, 200)}`,
-        }),
-      ),
-    );
+  // A HEAD must not issue a number, and its answer must have no body.
+  const headNotAllowed = guard((res) => endWithoutBody(res, answering, 405, { Allow: 'GET' }));
+
+  /** One GET resource: its handler, a HEAD answer (405 unless given), and 405 for every other method. */
+  const resource = (path: string, get: Handler, head: Handler = headNotAllowed): void => {
+    app.get(path, guard(get)).head(path, head === headNotAllowed ? head : guard(head)).any(path, onlyGet);
+  };
+
+  resource('/next-tracking-number', nextTrackingNumber(context));
+  resource('/tracking-numbers/:number', lookUpTrackingNumber(context));
+  resource(
+    '/healthz',
+    (res) => sendJson(res, answering, 200, '{"status":"ok"}'),
+    (res) => endWithoutBody(res, answering, 200),
+  );
+  resource('/readyz', readiness(context), (res) =>
+    endWithoutBody(res, answering, notReadyReason(context.control) === undefined ? 200 : 503),
+  );
+  resource('/metrics', (res) => {
+    res.writeHeader('Content-Type', 'text/plain; version=0.0.4').end(context.metrics(), answering.closeConnections);
+  });
+  app.head('/*', guard((res) => endWithoutBody(res, answering, 404)));
+  app.any(
+    '/*',
+    guard((res, req) =>
+      sendProblem(res, answering, 'NOT_FOUND', { detail: `no resource at ${req.getUrl().slice(0, 200)}` }),
+    ),
+  );
 }
 
 function guarded(context: RouteContext, handler: Handler): Handler {
@@ -127,7 +137,7 @@ function nextTrackingNumber(context: RouteContext): Handler {
         res,
         context,
         context.allocator.failure === 'reservation-exhausted'
-          ? 'the reserved seconds are used up (clock far behind, or extreme load); retry shortly'
+          ? 'the reserved seconds are used up (the wall clock jumped ahead, or the high-water mark could not be stored); retry shortly'
           : 'this instance holds no node ID right now; retry shortly or use another instance',
       );
       return;
@@ -176,16 +186,19 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
   };
 }
 
+/** Why this instance cannot issue right now, or undefined when it can. */
+function notReadyReason(control: ControlBlock): string | undefined {
+  if (isDraining(control)) return 'shutting down';
+  if (readGeneration(control) === 0) return 'no node ID held';
+  // The wall clock too: workers move the clock up to it on their next draw.
+  if (Math.max(clockSecond(control), secondOf(Date.now())) >= readLimit(control)) return 'reserved seconds used up';
+  return undefined;
+}
+
 function readiness(context: RouteContext): Handler {
   return (res) => {
     const { control } = context;
-    const reason = isDraining(control)
-      ? 'shutting down'
-      : readGeneration(control) === 0
-        ? 'no node ID held'
-        : clockSecond(control) >= readLimit(control)
-          ? 'reserved seconds used up'
-          : undefined;
+    const reason = notReadyReason(control);
     if (reason === undefined) {
       sendJson(res, context.answering, 200, JSON.stringify({ status: 'ready', node_id: readNodeId(control) }));
     } else {

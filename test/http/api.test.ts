@@ -2,6 +2,7 @@
  * The HTTP API against a real server process: answers, validation, errors.
  */
 import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -142,10 +143,13 @@ describe('GET /next-tracking-number', () => {
       assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
       assert.deepEqual(answer.json().errors.map((e: { parameter: string }) => e.parameter), ['customer_name']);
     }
+    const badName = await get(service.port, `${orderPath()}&%ZZ=1`);
+    assert.equal(badName.status, 400, badName.body);
+    assert.deepEqual(badName.json().errors.map((e: { parameter: string }) => e.parameter), ['%ZZ']);
   });
 
   it('answers 414 to an oversized query string', async () => {
-    const answer = await get(service.port, orderPath({ customer_name: 'x'.repeat(3000) }) + '&pad=' + 'y'.repeat(1200));
+    const answer = await get(service.port, `${orderPath()}&pad=${'y'.repeat(3000)}`);
     assert.equal(answer.status, 414, answer.body);
     assert.equal(answer.headers['content-type'], 'application/problem+json');
   });
@@ -206,13 +210,41 @@ describe('health, readiness and the rest', () => {
     const total = async (): Promise<number> => {
       const answer = await get(service.port, '/metrics');
       assert.equal(answer.status, 200);
-      assert.match(answer.headers['content-type'] ?? '', /^text\/plain/);
+      assert.match(String(answer.headers['content-type']), /^text\/plain/);
       return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     };
     const before = await total();
     for (let i = 0; i < 7; i += 1) assert.equal((await get(service.port, orderPath())).status, 200);
     assert.equal((await get(service.port, orderPath({ weight: '0' }))).status, 400);
     assert.equal(await total(), before + 7);
+  });
+
+  it('answers HEAD without a body: the probes their status, everything else 405', async () => {
+    assert.equal((await get(service.port, '/healthz', { method: 'HEAD' })).status, 200);
+    assert.equal((await get(service.port, '/readyz', { method: 'HEAD' })).status, 200);
+    for (const path of [orderPath(), '/tracking-numbers/MY0VAI9UVZYT5OGK', '/metrics']) {
+      const head = await get(service.port, path, { method: 'HEAD' });
+      assert.equal(head.status, 405, path);
+      assert.equal(head.headers['allow'], 'GET');
+    }
+    // A keep-alive connection stays in step after HEADs (no stray body).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (const [method, path, status] of [
+        ['HEAD', '/healthz', 200],
+        ['GET', '/healthz', 200],
+        ['HEAD', orderPath(), 405],
+        ['GET', '/healthz', 200],
+        ['HEAD', '/nowhere', 404],
+        ['GET', '/healthz', 200],
+      ] as const) {
+        const answer = await get(service.port, path, { method, agent });
+        assert.equal(answer.status, status, `${method} ${path}`);
+        assert.equal(answer.body, method === 'GET' ? '{"status":"ok"}' : '');
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 404 problems to unknown paths', async () => {

@@ -22,6 +22,20 @@ describe('start-up', () => {
     }
   });
 
+  it('refuses a second instance on this host with the same node ID, even with its own state directory', async () => {
+    const first = await startService({ env: { NODE_ID: '17' } });
+    try {
+      const twin = await startService({ env: { NODE_ID: '17' }, expectExit: true });
+      assert.equal((await twin.exited).code, 1);
+      assert.match(twin.stderr(), /^tracknum: NODE_ID_IN_USE: node ID 17 is in use by another tracknum instance on this host\n$/);
+      const other = await startService({ env: { NODE_ID: '18' } });
+      assert.equal((await get(other.port, '/readyz')).json().node_id, 18);
+      assert.equal((await other.stop()).code, 0);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('refuses a port that is already taken, even though uWS would share it', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -9,12 +9,13 @@ import { describe, it } from 'node:test';
 import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
 import { drawNumbers, duplicatesIn, freshStateDir, get, orderPath, startService, type Answer } from '../helpers/service.js';
 
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+const LIBFAKETIME_PATHS = ['x86_64', 'aarch64'].map((arch) => `/usr/lib/${arch}-linux-gnu/faketime/libfaketime.so.1`);
+const LIBFAKETIME = LIBFAKETIME_PATHS.find((path) => existsSync(path)) ?? LIBFAKETIME_PATHS[0]!;
 
 function requireFaketime(): void {
   assert.ok(
     existsSync(LIBFAKETIME),
-    `libfaketime is missing (${LIBFAKETIME}): install it with "apt-get install -y faketime" (scripts/install-test-tools.sh does)`,
+    `libfaketime is missing (${LIBFAKETIME_PATHS.join(' or ')}): install it with "apt-get install -y faketime" (scripts/install-test-tools.sh does)`,
   );
 }
 

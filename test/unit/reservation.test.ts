@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Allocator, type Allocation } from '../../src/core/allocator.js';
 import { createControlBlock, readGeneration, readLimit, type ControlBlock } from '../../src/core/controlBlock.js';
-import { EPOCH_MS, secondOf } from '../../src/core/layout.js';
+import { EPOCH_MS, MAX_SECOND, secondOf } from '../../src/core/layout.js';
 import { SecondsReservation, type HighWaterStore } from '../../src/primary/reservation.js';
 
 /** An in-memory store that records, at each write, what workers were allowed to use. */
@@ -126,6 +126,40 @@ describe('seconds reservation', () => {
     assert.ok(allocator.next(100, out));
     reservation.stop();
     assert.equal(allocator.next(100, out), false);
+  });
+
+  it('never reserves a second past the end of the layout', async () => {
+    const { store } = memoryStore();
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(MAX_SECOND - 3) });
+    await reservation.begin(0);
+    assert.equal(readLimit(control), MAX_SECOND);
+    await reservation.extend();
+    assert.equal(readLimit(control), MAX_SECOND);
+    assert.equal(reservation.needsExtension(), false);
+    const allocator = new Allocator(control, 64);
+    const out = { nodeId: 0, second: 0, counter: 0 };
+    const seconds: number[] = [];
+    for (const wall of [MAX_SECOND - 3, MAX_SECOND - 2, MAX_SECOND - 1]) {
+      assert.ok(allocator.next(wall, out));
+      seconds.push(out.second);
+    }
+    assert.deepEqual(seconds, [MAX_SECOND - 3, MAX_SECOND - 2, MAX_SECOND - 1]);
+    assert.equal(allocator.next(MAX_SECOND, out), false);
+    assert.equal(allocator.next(MAX_SECOND + 100, out), false);
+    assert.equal(allocator.failure, 'reservation-exhausted');
+  });
+
+  it('stops asking for extensions once stopped', async () => {
+    const { store } = memoryStore();
+    const control = createControlBlock();
+    let now = 1000;
+    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: () => EPOCH_MS + now * 1000 });
+    await reservation.begin(0);
+    now = 1009;
+    assert.equal(reservation.needsExtension(), true);
+    reservation.stop();
+    assert.equal(reservation.needsExtension(), false);
   });
 
   it('uses the real clock by default', async () => {

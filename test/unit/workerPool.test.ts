@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createControlBlock } from '../../src/core/controlBlock.js';
+import { createLogger } from '../../src/logger.js';
+import { createWorkerCounters } from '../../src/metrics.js';
+import { WorkerPool } from '../../src/primary/workerPool.js';
+
+const pool = (fixture: string, count = 1): WorkerPool =>
+  new WorkerPool({
+    count,
+    settings: {
+      control: createControlBlock().buffer,
+      counters: createWorkerCounters(),
+      workers: count,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+    },
+    log: createLogger({ role: 'test' }).child({}, { level: 'silent' }),
+    workerUrl: new URL(`../fixtures/${fixture}`, import.meta.url),
+  });
+
+/** Fails the test instead of hanging it. */
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
+  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref())]);
+
+describe('worker pool', () => {
+  it('restarts a worker that dies, and drains at once even while a restart is pending', async () => {
+    const workers = pool('workerThatDies.ts');
+    await workers.start();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // died, restart scheduled 1 s later
+    assert.equal(workers.restarts, 1);
+    await within(2000, 'drain()', workers.drain());
+    await within(2000, 'exited()', workers.exited());
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assert.equal(workers.restarts, 1, 'a worker was restarted after drain');
+  });
+
+  it('rejects start() when a worker dies before listening, and can still be drained', async () => {
+    const workers = pool('workerThatNeverListens.ts', 2);
+    await assert.rejects(within(5000, 'start()', workers.start()), /exited with code 3 before listening/);
+    await within(2000, 'drain()', workers.drain());
+    assert.equal(workers.restarts, 0);
+  });
+});
