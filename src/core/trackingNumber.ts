@@ -4,13 +4,7 @@
  * No BigInt: the 67-bit body value is handled as exact doubles (every intermediate
  * value stays below 2^53).
  */
-import {
-  CHECK_INITIAL_STATE,
-  checkStep,
-  checkStepPair,
-  checkValueOfState,
-  ALPHABET,
-} from './checkCharacter.js';
+import { CHECK_INITIAL_STATE, checkStep, checkStepPair, checkValueOfState, ALPHABET } from './checkCharacter.js';
 import {
   BODY_LENGTH,
   COUNTER_SIZE,
@@ -266,10 +260,7 @@ function failure(reason: DecodeFailureReason, detail: string): DecodeFailure {
  */
 export function decodeTrackingNumber(input: string): DecodeResult {
   if (input.length !== TRACKING_NUMBER_LENGTH) {
-    return failure(
-      'length',
-      `a tracking number has ${TRACKING_NUMBER_LENGTH} characters, got ${input.length}`,
-    );
+    return failure('length', `a tracking number has ${TRACKING_NUMBER_LENGTH} characters, got ${input.length}`);
   }
 
   // One pass: character validation, check character state, and the body value as

@@ -77,9 +77,7 @@ export function helpText(env: NodeJS.ProcessEnv = process.env): string {
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries(
-      Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]),
-    );
+    const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]));
     values = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
   } catch (error) {
     throw new TracknumError('CONFIG_INVALID', `invalid configuration: ${(error as Error).message} (see --help)`);
@@ -114,7 +112,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     logLevel: raw('logLevel').text,
   };
   if (!LOG_LEVELS.includes(config.logLevel)) {
-    problems.push(`${raw('logLevel').name} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(config.logLevel)}`);
+    problems.push(
+      `${raw('logLevel').name} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(config.logLevel)}`,
+    );
   }
   if (problems.length > 0) {
     throw new TracknumError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, { problems });

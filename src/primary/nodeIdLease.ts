@@ -27,7 +27,10 @@ export async function claimConfiguredNodeId(nodeId: number, stateDir: string): P
   try {
     node = await takeHostLock(
       `node:${nodeId}`,
-      () => new TracknumError('NODE_ID_IN_USE', `node ID ${nodeId} is in use by another tracknum instance on this host`, { nodeId }),
+      () =>
+        new TracknumError('NODE_ID_IN_USE', `node ID ${nodeId} is in use by another tracknum instance on this host`, {
+          nodeId,
+        }),
     );
   } catch (error) {
     await directory.release();

@@ -29,7 +29,10 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
   loadUws();
   const wallSecond = secondOf(Date.now());
   if (wallSecond < 0 || wallSecond + config.reserveSeconds > MAX_SECOND) {
-    throw new TracknumError('CLOCK_OUT_OF_RANGE', `system clock ${new Date().toISOString()} is outside 2025-01-01 .. 2093-01-19`);
+    throw new TracknumError(
+      'CLOCK_OUT_OF_RANGE',
+      `system clock ${new Date().toISOString()} is outside 2025-01-01 .. 2093-01-19`,
+    );
   }
   const port = await probePort(config.host, config.port);
   const lease = await claimConfiguredNodeId(config.nodeId, config.stateDir);
@@ -59,7 +62,9 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
       if (extending !== undefined || !reservation.needsExtension()) return;
       extending = reservation
         .extend()
-        .catch((error: unknown) => log.error({ err: error }, 'could not extend the reservation; issuance stops at its limit'))
+        .catch((error: unknown) =>
+          log.error({ err: error }, 'could not extend the reservation; issuance stops at its limit'),
+        )
         .finally(() => {
           extending = undefined;
         });

@@ -49,11 +49,21 @@ export function fileHighWaterStore(directory: string, nodeId: number): HighWater
       } catch {
         // Handled below with every other unusable content.
       }
-      if (stored === null || typeof stored !== 'object' || stored.version !== 1 || stored.nodeId !== nodeId || !Number.isSafeInteger(stored.highWaterSecond)) {
+      if (
+        stored === null ||
+        typeof stored !== 'object' ||
+        stored.version !== 1 ||
+        stored.nodeId !== nodeId ||
+        !Number.isSafeInteger(stored.highWaterSecond)
+      ) {
         // Refusing is safer than guessing: a wrong mark could repeat numbers.
-        throw new TracknumError('STATE_CORRUPT', `state file ${file} is not a valid high-water mark for node ${nodeId}`, {
-          path: file,
-        });
+        throw new TracknumError(
+          'STATE_CORRUPT',
+          `state file ${file} is not a valid high-water mark for node ${nodeId}`,
+          {
+            path: file,
+          },
+        );
       }
       return stored.highWaterSecond;
     },

@@ -112,7 +112,9 @@ export class WorkerPool {
         log.warn({ worker: index, code, restarts: this.restarts }, 'worker exited; restarting it');
         const timer = setTimeout(() => {
           this.#restartTimers.delete(timer);
-          this.#spawn(index).catch((error: unknown) => log.error({ err: error, worker: index }, 'worker restart failed'));
+          this.#spawn(index).catch((error: unknown) =>
+            log.error({ err: error, worker: index }, 'worker restart failed'),
+          );
         }, RESTART_DELAY_MS);
         this.#restartTimers.add(timer);
       });

@@ -13,9 +13,9 @@
  * 4. runs the typia validator and turns its errors into one human message per
  *    offending parameter, all parameters at once, in spec order.
  */
-import type { CountryCode } from "./countryCodes.js";
-import { LIMITS, validateOrderQuery } from "./generated/orderQueryValidator.js";
-import { parseQueryString } from "./queryString.js";
+import type { CountryCode } from './countryCodes.js';
+import { LIMITS, validateOrderQuery } from './generated/orderQueryValidator.js';
+import { parseQueryString } from './queryString.js';
 
 export { LIMITS };
 
@@ -44,13 +44,13 @@ export type OrderQueryResult = { ok: true; query: OrderQuery } | { ok: false; pr
 
 /** The 7 parameters, in the order of the spec (and of reported problems). */
 export const ORDER_PARAMETERS = [
-  "origin_country_id",
-  "destination_country_id",
-  "weight",
-  "created_at",
-  "customer_id",
-  "customer_name",
-  "customer_slug",
+  'origin_country_id',
+  'destination_country_id',
+  'weight',
+  'created_at',
+  'customer_id',
+  'customer_name',
+  'customer_slug',
 ] as const satisfies readonly (keyof OrderQuery)[];
 
 export type OrderParameter = (typeof ORDER_PARAMETERS)[number];
@@ -72,26 +72,26 @@ interface ParameterMessages {
 /** Every message about an invalid value, declared once. */
 const MESSAGES: Readonly<Record<OrderParameter, ParameterMessages>> = {
   origin_country_id: {
-    invalid: "origin_country_id must be an assigned upper-case ISO 3166-1 alpha-2 country code (e.g. MY)",
+    invalid: 'origin_country_id must be an assigned upper-case ISO 3166-1 alpha-2 country code (e.g. MY)',
   },
   destination_country_id: {
-    invalid: "destination_country_id must be an assigned upper-case ISO 3166-1 alpha-2 country code (e.g. ID)",
+    invalid: 'destination_country_id must be an assigned upper-case ISO 3166-1 alpha-2 country code (e.g. ID)',
   },
   weight: {
     invalid: `weight must be a positive number of kilograms with at most 3 decimals, at most ${LIMITS.weightMaxKg} (e.g. 1.234)`,
   },
   created_at: {
-    invalid: "created_at must be an RFC 3339 date-time with offset (e.g. 2018-11-20T19:29:32+08:00)",
-    byTag: { CalendarDate: "created_at is not a real calendar date" },
+    invalid: 'created_at must be an RFC 3339 date-time with offset (e.g. 2018-11-20T19:29:32+08:00)',
+    byTag: { CalendarDate: 'created_at is not a real calendar date' },
   },
   customer_id: {
-    invalid: "customer_id must be a UUID: 32 hex digits grouped 8-4-4-4-12 (e.g. de619854-b59b-425e-9db4-943979e1bd49)",
-    byTag: { NotNilUuid: "customer_id must not be the nil UUID 00000000-0000-0000-0000-000000000000" },
+    invalid: 'customer_id must be a UUID: 32 hex digits grouped 8-4-4-4-12 (e.g. de619854-b59b-425e-9db4-943979e1bd49)',
+    byTag: { NotNilUuid: 'customer_id must not be the nil UUID 00000000-0000-0000-0000-000000000000' },
   },
   customer_name: {
     invalid: `customer_name must be 1 to ${LIMITS.customerNameMaxLength} characters, not only whitespace, without control characters (e.g. RedBox Logistics)`,
     byTag: {
-      MinLength: "customer_name must not be empty",
+      MinLength: 'customer_name must not be empty',
       MaxLength: `customer_name must be at most ${LIMITS.customerNameMaxLength} characters (UTF-16 code units: an emoji counts 2)`,
     },
   },
@@ -129,17 +129,17 @@ function repairUnencodedPlusOffset(value: string): string {
 function parameterIndex(name: string): number {
   switch (name.length) {
     case 17:
-      return name === "origin_country_id" ? 0 : -1;
+      return name === 'origin_country_id' ? 0 : -1;
     case 22:
-      return name === "destination_country_id" ? 1 : -1;
+      return name === 'destination_country_id' ? 1 : -1;
     case 6:
-      return name === "weight" ? 2 : -1;
+      return name === 'weight' ? 2 : -1;
     case 10:
-      return name === "created_at" ? 3 : -1;
+      return name === 'created_at' ? 3 : -1;
     case 11:
-      return name === "customer_id" ? 4 : -1;
+      return name === 'customer_id' ? 4 : -1;
     case 13:
-      return name === "customer_name" ? 5 : name === "customer_slug" ? 6 : -1;
+      return name === 'customer_name' ? 5 : name === 'customer_slug' ? 6 : -1;
     default:
       return -1;
   }
@@ -154,7 +154,7 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
   // Decoded value (undefined when malformed) and raw value of the LAST
   // occurrence, and the number of occurrences, per known parameter.
   const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  const rawValues: string[] = ["", "", "", "", "", "", ""];
+  const rawValues: string[] = ['', '', '', '', '', '', ''];
   const counts = [0, 0, 0, 0, 0, 0, 0];
   // Names whose own encoding is malformed: they cannot be attributed to a
   // parameter, but the query is malformed, so they are reported too.
@@ -192,7 +192,7 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
   // Failure path: group typia's errors by parameter ("$input.weight" -> 2).
   const expectedByParameter: (string[] | undefined)[] = [];
   for (const error of expectedErrors) {
-    const index = error.path.startsWith("$input.") ? parameterIndex(error.path.slice(7)) : -1;
+    const index = error.path.startsWith('$input.') ? parameterIndex(error.path.slice(7)) : -1;
     if (index < 0) continue;
     (expectedByParameter[index] ??= []).push(error.expected);
   }

@@ -39,8 +39,8 @@ export interface QueryPair {
   readonly rawName: string;
 }
 
-const AMPERSAND = "&";
-const EQUALS = "=";
+const AMPERSAND = '&';
+const EQUALS = '=';
 const PERCENT = 37; // '%'
 const PLUS = 43; // '+'
 
@@ -67,7 +67,7 @@ export function parseQueryString(raw: string): QueryPair[] {
         rawValue = raw.slice(nextEquals + 1, end);
       } else {
         rawName = raw.slice(start, end);
-        rawValue = "";
+        rawValue = '';
       }
       pairs.push({ name: decodeFormComponent(rawName), value: decodeFormComponent(rawValue), rawValue, rawName });
     }
@@ -86,18 +86,18 @@ export function parseQueryString(raw: string): QueryPair[] {
  * validates together (same acceptance as decodeURIComponent, checked by tests).
  */
 export function decodeFormComponent(encoded: string): string | undefined {
-  const firstPercent = encoded.indexOf("%");
-  const firstPlus = encoded.indexOf("+");
+  const firstPercent = encoded.indexOf('%');
+  const firstPlus = encoded.indexOf('+');
   if (firstPercent === -1 && firstPlus === -1) return encoded; // fast path: nothing to decode
   const length = encoded.length;
   let index = firstPercent === -1 ? firstPlus : firstPlus === -1 ? firstPercent : Math.min(firstPercent, firstPlus);
 
-  let decoded = "";
+  let decoded = '';
   let copyFrom = 0; // start of the run of characters copied verbatim
   while (index < length) {
     const code = encoded.charCodeAt(index);
     if (code === PLUS) {
-      decoded += encoded.slice(copyFrom, index) + " ";
+      decoded += encoded.slice(copyFrom, index) + ' ';
       copyFrom = ++index;
     } else if (code === PERCENT) {
       const lead = escapedByteAt(encoded, index);
@@ -119,12 +119,14 @@ export function decodeFormComponent(encoded: string): string | undefined {
         } else if (lead >= 0xe0 && lead <= 0xef) {
           continuation = 2;
           codePoint = lead & 0x0f;
-          if (lead === 0xe0) min = 0xa0; // overlong
+          if (lead === 0xe0)
+            min = 0xa0; // overlong
           else if (lead === 0xed) max = 0x9f; // UTF-16 surrogates
         } else if (lead >= 0xf0 && lead <= 0xf4) {
           continuation = 3;
           codePoint = lead & 0x07;
-          if (lead === 0xf0) min = 0x90; // overlong
+          if (lead === 0xf0)
+            min = 0x90; // overlong
           else if (lead === 0xf4) max = 0x8f; // above U+10FFFF
         } else {
           return undefined; // 0x80-0xC1 (continuation byte or overlong lead), 0xF5-0xFF

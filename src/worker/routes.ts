@@ -54,7 +54,10 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
 
   /** One GET resource: its handler, a HEAD answer (405 unless given), and 405 for every other method. */
   const resource = (path: string, get: Handler, head: Handler = headNotAllowed): void => {
-    app.get(path, guard(get)).head(path, head === headNotAllowed ? head : guard(head)).any(path, onlyGet);
+    app
+      .get(path, guard(get))
+      .head(path, head === headNotAllowed ? head : guard(head))
+      .any(path, onlyGet);
   };
 
   resource('/next-tracking-number', nextTrackingNumber(context));
@@ -70,7 +73,10 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   resource('/metrics', (res) => {
     res.writeHeader('Content-Type', 'text/plain; version=0.0.4').end(context.metrics(), answering.closeConnections);
   });
-  app.head('/*', guard((res) => endWithoutBody(res, answering, 404)));
+  app.head(
+    '/*',
+    guard((res) => endWithoutBody(res, answering, 404)),
+  );
   app.any(
     '/*',
     guard((res, req) =>

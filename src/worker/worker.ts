@@ -35,7 +35,11 @@ registerRoutes(app, {
 let listenSocket: ListenSocket | false = false;
 app.listen(settings.host, settings.port, (socket) => {
   listenSocket = socket;
-  tell(socket ? { type: 'listening' } : { type: 'listen-failed', message: `could not listen on ${settings.host}:${settings.port}` });
+  tell(
+    socket
+      ? { type: 'listening' }
+      : { type: 'listen-failed', message: `could not listen on ${settings.host}:${settings.port}` },
+  );
 });
 
 port.on('message', (message: PrimaryToWorker) => {

@@ -111,10 +111,21 @@ export interface Answer {
 }
 
 /** One request on a fresh connection (no keep-alive), so shutdown is never held up by the client. */
-export function get(port: number, path: string, options: { method?: string; agent?: Agent; headers?: Record<string, string> } = {}): Promise<Answer> {
+export function get(
+  port: number,
+  path: string,
+  options: { method?: string; agent?: Agent; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', agent: options.agent ?? false, headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        agent: options.agent ?? false,
+        headers: options.headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -64,7 +64,9 @@ describe('GET /next-tracking-number', () => {
   });
 
   it('issues numbers that verify and decode through /tracking-numbers/{number}', async () => {
-    const { tracking_number: number, created_at: createdAt } = (await get(service.port, orderPath({ origin_country_id: 'SG' }))).json();
+    const { tracking_number: number, created_at: createdAt } = (
+      await get(service.port, orderPath({ origin_country_id: 'SG' }))
+    ).json();
     const answer = await get(service.port, `/tracking-numbers/${number}`);
     assert.equal(answer.status, 200, answer.body);
     const decoded = answer.json();
@@ -134,18 +136,30 @@ describe('GET /next-tracking-number', () => {
   it('rejects a duplicated parameter', async () => {
     const answer = await get(service.port, `${orderPath()}&weight=2`);
     assert.equal(answer.status, 400);
-    assert.deepEqual(answer.json().errors.map((e: { parameter: string }) => e.parameter), ['weight']);
+    assert.deepEqual(
+      answer.json().errors.map((e: { parameter: string }) => e.parameter),
+      ['weight'],
+    );
   });
 
   it('rejects malformed percent-encoding with 400', async () => {
     for (const bad of ['Red%ZZBox', 'Red%4', 'Red%C3%28', '%FF']) {
-      const answer = await get(service.port, orderPath().replace('customer_name=RedBox+Logistics', `customer_name=${bad}`));
+      const answer = await get(
+        service.port,
+        orderPath().replace('customer_name=RedBox+Logistics', `customer_name=${bad}`),
+      );
       assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
-      assert.deepEqual(answer.json().errors.map((e: { parameter: string }) => e.parameter), ['customer_name']);
+      assert.deepEqual(
+        answer.json().errors.map((e: { parameter: string }) => e.parameter),
+        ['customer_name'],
+      );
     }
     const badName = await get(service.port, `${orderPath()}&%ZZ=1`);
     assert.equal(badName.status, 400, badName.body);
-    assert.deepEqual(badName.json().errors.map((e: { parameter: string }) => e.parameter), ['%ZZ']);
+    assert.deepEqual(
+      badName.json().errors.map((e: { parameter: string }) => e.parameter),
+      ['%ZZ'],
+    );
   });
 
   it('answers 414 to an oversized query string', async () => {
@@ -211,7 +225,10 @@ describe('health, readiness and the rest', () => {
       const answer = await get(service.port, '/metrics');
       assert.equal(answer.status, 200);
       assert.match(String(answer.headers['content-type']), /^text\/plain/);
-      return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
     };
     const before = await total();
     for (let i = 0; i < 7; i += 1) assert.equal((await get(service.port, orderPath())).status, 200);
@@ -266,7 +283,10 @@ describe('health, readiness and the rest', () => {
   });
 
   it('answers any printable query or path with a JSON status, and never falls over (property)', async () => {
-    const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 300,
+    });
     const known = fc.constantFrom(...Object.keys(EXAMPLE_ORDER), 'weight', 'created_at');
     const pair = fc.tuple(fc.oneof(known, printable), printable).map(([k, v]) => `${k}=${v}`);
     const query = fc.array(fc.oneof(pair, printable), { maxLength: 12 }).map((parts) => parts.join('&'));
@@ -279,7 +299,10 @@ describe('health, readiness and the rest', () => {
       fc.asyncProperty(target, async (path) => {
         const reply = await raw(service.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
         const status = /^HTTP\/1\.1 (\d{3}) /.exec(reply)?.[1];
-        assert.ok(status !== undefined && ['200', '400', '404', '414', '422'].includes(status), `${path} -> ${reply.slice(0, 200)}`);
+        assert.ok(
+          status !== undefined && ['200', '400', '404', '414', '422'].includes(status),
+          `${path} -> ${reply.slice(0, 200)}`,
+        );
         JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
       }),
       { numRuns: 300 },
@@ -301,7 +324,10 @@ describe('health, readiness and the rest', () => {
   });
 
   it('answers an oversized header block with a 4xx, not a crash', async () => {
-    const reply = await raw(service.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    const reply = await raw(
+      service.port,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+    );
     assert.match(reply, /^HTTP\/1\.1 431 /);
   });
 });

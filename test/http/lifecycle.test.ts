@@ -15,7 +15,10 @@ describe('start-up', () => {
       const second = await startService({ stateDir, expectExit: true });
       const { code } = await second.exited;
       assert.equal(code, 1);
-      assert.match(second.stderr(), /^tracknum: STATE_LOCKED: state directory .* is in use by another tracknum instance\n$/);
+      assert.match(
+        second.stderr(),
+        /^tracknum: STATE_LOCKED: state directory .* is in use by another tracknum instance\n$/,
+      );
       assert.equal((await get(first.port, '/readyz')).status, 200);
     } finally {
       await first.stop();
@@ -27,7 +30,10 @@ describe('start-up', () => {
     try {
       const twin = await startService({ env: { NODE_ID: '17' }, expectExit: true });
       assert.equal((await twin.exited).code, 1);
-      assert.match(twin.stderr(), /^tracknum: NODE_ID_IN_USE: node ID 17 is in use by another tracknum instance on this host\n$/);
+      assert.match(
+        twin.stderr(),
+        /^tracknum: NODE_ID_IN_USE: node ID 17 is in use by another tracknum instance on this host\n$/,
+      );
       const other = await startService({ env: { NODE_ID: '18' } });
       assert.equal((await get(other.port, '/readyz')).json().node_id, 18);
       assert.equal((await other.stop()).code, 0);
@@ -69,7 +75,12 @@ describe('start-up', () => {
     });
     assert.equal((await service.exited).code, 1);
     const line = service.stderr();
-    for (const expected of ['--port must be', 'WORKERS must be', 'NODE_ID must be an integer from 0 to 4095', 'RESERVE_SECONDS must be']) {
+    for (const expected of [
+      '--port must be',
+      'WORKERS must be',
+      'NODE_ID must be an integer from 0 to 4095',
+      'RESERVE_SECONDS must be',
+    ]) {
       assert.ok(line.includes(expected), `${expected} missing from ${line}`);
     }
     assert.equal(line.split('\n').length, 2, 'more than one line');
@@ -82,9 +93,23 @@ describe('start-up', () => {
   });
 
   it('prints --help and exits 0', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(result.status, 0);
-    for (const name of ['--port', 'PORT', '--host', 'HOST', '--workers', 'WORKERS', '--node-id', 'NODE_ID', '--state-dir', 'STATE_DIR']) {
+    for (const name of [
+      '--port',
+      'PORT',
+      '--host',
+      'HOST',
+      '--workers',
+      'WORKERS',
+      '--node-id',
+      'NODE_ID',
+      '--state-dir',
+      'STATE_DIR',
+    ]) {
       assert.ok(result.stdout.includes(name), `${name} missing from --help`);
     }
   });

@@ -7,7 +7,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
-import { drawNumbers, duplicatesIn, freshStateDir, get, orderPath, startService, type Answer } from '../helpers/service.js';
+import {
+  drawNumbers,
+  duplicatesIn,
+  freshStateDir,
+  get,
+  orderPath,
+  startService,
+  type Answer,
+} from '../helpers/service.js';
 
 const LIBFAKETIME_PATHS = ['x86_64', 'aarch64'].map((arch) => `/usr/lib/${arch}-linux-gnu/faketime/libfaketime.so.1`);
 const LIBFAKETIME = LIBFAKETIME_PATHS.find((path) => existsSync(path)) ?? LIBFAKETIME_PATHS[0]!;
@@ -44,8 +52,14 @@ describe('uniqueness', () => {
       // Every worker took its share: the kernel spreads the 64 connections over them.
       const perWorker = issuedByWorker(await get(service.port, '/metrics'));
       assert.equal(perWorker.length, 2);
-      assert.equal(perWorker.reduce((a, b) => a + b, 0), 200_000);
-      assert.ok(perWorker.every((n) => n >= 20_000), `uneven spread over workers: ${perWorker.join(', ')}`);
+      assert.equal(
+        perWorker.reduce((a, b) => a + b, 0),
+        200_000,
+      );
+      assert.ok(
+        perWorker.every((n) => n >= 20_000),
+        `uneven spread over workers: ${perWorker.join(', ')}`,
+      );
     } finally {
       assert.equal((await service.stop()).code, 0);
     }
@@ -80,7 +94,11 @@ describe('uniqueness', () => {
     const { numbers: before } = await drawNumbers(first.port, 20_000, 16);
     assert.equal((await first.stop('SIGTERM')).code, 0);
     const stored = JSON.parse(readFileSync(join(stateDir, 'node-0.high-water.json'), 'utf8')).highWaterSecond as number;
-    assert.equal(stored, Math.max(...secondsOf(before)) + 1, 'shutdown did not persist the mark just above the last used second');
+    assert.equal(
+      stored,
+      Math.max(...secondsOf(before)) + 1,
+      'shutdown did not persist the mark just above the last used second',
+    );
     const second = await startService({ stateDir });
     try {
       const { numbers: after } = await drawNumbers(second.port, 20_000, 16);
@@ -108,7 +126,10 @@ describe('uniqueness', () => {
       const { numbers: before } = await drawNumbers(service.port, 20_000, 16);
       writeFileSync(clockFile, '-30s\n');
       const stepped = (await get(service.port, orderPath())).json().created_at as string;
-      assert.ok(Math.abs(Date.now() - 30_000 - Date.parse(stepped)) < 3000, `the service clock did not step back: ${stepped}`);
+      assert.ok(
+        Math.abs(Date.now() - 30_000 - Date.parse(stepped)) < 3000,
+        `the service clock did not step back: ${stepped}`,
+      );
       const { numbers: after, failures } = await drawNumbers(service.port, 20_000, 16);
       assert.equal(failures, 0, 'a clock step back must not stop issuance while reserved seconds remain');
       assert.deepEqual(duplicatesIn([...before, ...after]), []);
@@ -126,7 +147,10 @@ describe('uniqueness', () => {
     const { numbers: before } = await drawNumbers(first.port, 10_000, 16);
     first.child.kill('SIGKILL');
     await first.exited;
-    const behind = await startService({ stateDir, env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: '-1h', FAKETIME_DONT_FAKE_MONOTONIC: '1' } });
+    const behind = await startService({
+      stateDir,
+      env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: '-1h', FAKETIME_DONT_FAKE_MONOTONIC: '1' },
+    });
     try {
       const behindBy = Date.now() - Date.parse((await get(behind.port, orderPath())).json().created_at);
       assert.ok(Math.abs(behindBy - 3_600_000) < 5000, `the service clock is not an hour behind (${behindBy} ms)`);

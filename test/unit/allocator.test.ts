@@ -96,14 +96,16 @@ describe('allocator', () => {
     const control = issuing(3, 1000, 1_000_000);
     const wallSeconds = [1000, 1001, 999, 1003, 1002, 500, 1004];
     const results = await Promise.all(
-      Array.from({ length: threads }, (_, i) =>
-        new Promise<{ values: Float64Array; nodes: Uint16Array; drawn: number }>((resolve, reject) => {
-          const worker = spawnWorker(new URL('../fixtures/allocatorWorker.ts', import.meta.url), {
-            workerData: { buffer: control.buffer, count: perThread, blockSize: i % 2 === 0 ? 1 : 64, wallSeconds },
-          });
-          worker.once('message', resolve);
-          worker.once('error', reject);
-        }),
+      Array.from(
+        { length: threads },
+        (_, i) =>
+          new Promise<{ values: Float64Array; nodes: Uint16Array; drawn: number }>((resolve, reject) => {
+            const worker = spawnWorker(new URL('../fixtures/allocatorWorker.ts', import.meta.url), {
+              workerData: { buffer: control.buffer, count: perThread, blockSize: i % 2 === 0 ? 1 : 64, wallSeconds },
+            });
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          }),
       ),
     );
     const seen = new Set<number>();

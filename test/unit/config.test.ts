@@ -24,7 +24,12 @@ describe('configuration', () => {
   });
 
   it('reads the environment, and a flag wins over its variable', () => {
-    const config = load(['--port', '8080', '--node-id=12'], { PORT: '9000', NODE_ID: '4', WORKERS: '3', HOST: '127.0.0.1' });
+    const config = load(['--port', '8080', '--node-id=12'], {
+      PORT: '9000',
+      NODE_ID: '4',
+      WORKERS: '3',
+      HOST: '127.0.0.1',
+    });
     assert.equal(config.port, 8080);
     assert.equal(config.nodeId, 12);
     assert.equal(config.workers, 3);
@@ -42,7 +47,8 @@ describe('configuration', () => {
       (error) => {
         assert.ok(isTracknumError(error));
         assert.equal(error.code, 'CONFIG_INVALID');
-        for (const part of ['PORT', '--workers', 'NODE_ID', 'RESERVE_SECONDS', 'LOG_LEVEL']) assert.ok(error.message.includes(part), part);
+        for (const part of ['PORT', '--workers', 'NODE_ID', 'RESERVE_SECONDS', 'LOG_LEVEL'])
+          assert.ok(error.message.includes(part), part);
         return true;
       },
     );
@@ -50,7 +56,11 @@ describe('configuration', () => {
 
   it('rejects non-integers, unknown flags and missing values', () => {
     for (const argv of [['--port', '80.5'], ['--port', '0x50'], ['--port', ' 80'], ['--unknown', '1'], ['--port']]) {
-      assert.throws(() => load(argv), (error) => isTracknumError(error) && error.code === 'CONFIG_INVALID', argv.join(' '));
+      assert.throws(
+        () => load(argv),
+        (error) => isTracknumError(error) && error.code === 'CONFIG_INVALID',
+        argv.join(' '),
+      );
     }
   });
 

@@ -74,7 +74,10 @@ describe('seconds reservation', () => {
     const after = drawMany(second, 5000 - 3600, 1000);
     const highestBefore = Math.max(...before.map((x) => x.second));
     assert.ok(after.length === 1000);
-    assert.ok(after.every((x) => x.second > highestBefore), 'restart reused a second');
+    assert.ok(
+      after.every((x) => x.second > highestBefore),
+      'restart reused a second',
+    );
     const keys = new Set([...before, ...after].map(key));
     assert.equal(keys.size, before.length + after.length);
   });

@@ -14,7 +14,10 @@ describe('state directory', () => {
     const first = await lockStateDirectory(dir);
     await assert.rejects(lockStateDirectory(dir), (error) => isTracknumError(error) && error.code === 'STATE_LOCKED');
     // The same directory by another path is the same lock.
-    await assert.rejects(lockStateDirectory(`${dir}/.`), (error) => isTracknumError(error) && error.code === 'STATE_LOCKED');
+    await assert.rejects(
+      lockStateDirectory(`${dir}/.`),
+      (error) => isTracknumError(error) && error.code === 'STATE_LOCKED',
+    );
     await first.release();
     const again = await lockStateDirectory(dir);
     await again.release();
@@ -44,7 +47,12 @@ describe('state directory', () => {
   it('refuses a mark it cannot trust rather than start from zero', async () => {
     const dir = fresh();
     const store = fileHighWaterStore(dir, 3);
-    for (const content of ['', '{"version":1,"nodeId":3}', '{"version":1,"nodeId":4,"highWaterSecond":10}', 'garbage']) {
+    for (const content of [
+      '',
+      '{"version":1,"nodeId":3}',
+      '{"version":1,"nodeId":4,"highWaterSecond":10}',
+      'garbage',
+    ]) {
       writeFileSync(join(dir, 'node-3.high-water.json'), content);
       await assert.rejects(store.read(), (error) => isTracknumError(error) && error.code === 'STATE_CORRUPT', content);
     }

@@ -59,7 +59,8 @@ function assertFailure(result: DecodeResult, reason: DecodeFailureReason, detail
   assert.equal(result.ok, false, `expected failure '${reason}', got ${JSON.stringify(result)}`);
   if (result.ok) return;
   assert.equal(result.reason, reason, result.detail);
-  for (const part of detailIncludes) assert.ok(result.detail.includes(part), `detail ${JSON.stringify(result.detail)} lacks ${JSON.stringify(part)}`);
+  for (const part of detailIncludes)
+    assert.ok(result.detail.includes(part), `detail ${JSON.stringify(result.detail)} lacks ${JSON.stringify(part)}`);
 }
 
 describe('layout', () => {
@@ -116,7 +117,10 @@ describe('encodeTrackingNumber', () => {
       for (const nodeId of [0, 1, MAX_NODE_ID - 1, MAX_NODE_ID]) {
         for (const counter of [0, 1, COUNTER_SIZE - 2, COUNTER_SIZE - 1]) {
           for (const origin of ['AA', 'ZZ', 'FR']) {
-            assert.equal(encodeTrackingNumber(origin, second, nodeId, counter), referenceEncode(origin, second, nodeId, counter));
+            assert.equal(
+              encodeTrackingNumber(origin, second, nodeId, counter),
+              referenceEncode(origin, second, nodeId, counter),
+            );
           }
         }
       }
@@ -145,7 +149,11 @@ describe('encodeTrackingNumber', () => {
       const second = Number(value >> 36n);
       const nodeId = Number((value >> 24n) & 4095n);
       const counter = Number(value & 0xffffffn);
-      assert.equal(encodeTrackingNumber(origin, second, nodeId, counter), referenceEncode(origin, second, nodeId, counter), `value ${value}`);
+      assert.equal(
+        encodeTrackingNumber(origin, second, nodeId, counter),
+        referenceEncode(origin, second, nodeId, counter),
+        `value ${value}`,
+      );
     };
     for (let k = 0n; k <= 12n; k++) {
       for (const d of [1n, 2n, 3n, 7n, 35n, 36n, 1295n, 46655n, 60466175n]) {
@@ -153,11 +161,15 @@ describe('encodeTrackingNumber', () => {
       }
     }
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: MAX_VALUE / (D5 << 18n) }), fc.constantFrom(0n, 1n, (1n << 18n) - 1n), (m, x) => {
-        check(m * D5 * (1n << 18n) + x); // (value >> 18) is a multiple of 36^5
-        check(m * D5 * 36n ** 5n + x); // body digits 4..13 are (almost) all zero
-        check(((m * D5) << 36n) + x); // the second is a multiple of 36^5
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: MAX_VALUE / (D5 << 18n) }),
+        fc.constantFrom(0n, 1n, (1n << 18n) - 1n),
+        (m, x) => {
+          check(m * D5 * (1n << 18n) + x); // (value >> 18) is a multiple of 36^5
+          check(m * D5 * 36n ** 5n + x); // body digits 4..13 are (almost) all zero
+          check(((m * D5) << 36n) + x); // the second is a multiple of 36^5
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -183,7 +195,10 @@ describe('encodeTrackingNumber', () => {
           let k = 0;
           for (const counter of counters) {
             const origin = origins[k++ % origins.length]!;
-            assert.equal(encodeTrackingNumber(origin, second, nodeId, counter), referenceEncode(origin, second, nodeId, counter));
+            assert.equal(
+              encodeTrackingNumber(origin, second, nodeId, counter),
+              referenceEncode(origin, second, nodeId, counter),
+            );
             if (k % 5 === 0) {
               encodeTrackingNumber('fr', Number.NaN, -1, 2 ** 30);
               encodeTrackingNumber('', second + 0.5, nodeId, -7);
@@ -219,7 +234,8 @@ describe('encodeTrackingNumber', () => {
     const a = encodeTrackingNumber('DE', 1000, 3, COUNTER_SIZE - 1);
     const b = encodeTrackingNumber('DE', 1001, 3, 0);
     assert.ok(a < b);
-    for (let c = 0; c < 5000; c++) assert.ok(encodeTrackingNumber('DE', 1000, 3, c) < encodeTrackingNumber('DE', 1000, 3, c + 1));
+    for (let c = 0; c < 5000; c++)
+      assert.ok(encodeTrackingNumber('DE', 1000, 3, c) < encodeTrackingNumber('DE', 1000, 3, c + 1));
   });
 
   it('gives distinct numbers for distinct inputs', () => {
@@ -283,7 +299,10 @@ describe('decodeTrackingNumber', () => {
   it("rejects lower case, symbols and other characters with 'characters', naming the first one", () => {
     const valid = encodeTrackingNumber('FR', 13_089_600, 17, 42); // FR06U0XUHZNONJEO
     assertFailure(decodeTrackingNumber(valid.toLowerCase()), 'characters', ["character 1 is 'f'", 'upper-case']);
-    assertFailure(decodeTrackingNumber('FR06u0XUHZNONJEO'), 'characters', ["character 5 is 'u'", 'upper-case letters A-Z and digits 0-9']);
+    assertFailure(decodeTrackingNumber('FR06u0XUHZNONJEO'), 'characters', [
+      "character 5 is 'u'",
+      'upper-case letters A-Z and digits 0-9',
+    ]);
     assertFailure(decodeTrackingNumber('FR06U0XUHZNONJEo'), 'characters', ["character 16 is 'o'"]);
     assertFailure(decodeTrackingNumber('FR06U0X-HZNONJEO'), 'characters', ["character 8 is '-'"]);
     assertFailure(decodeTrackingNumber('FR06U0X HZNONJEO'), 'characters', ['character 8 is U+0020']);
@@ -294,8 +313,15 @@ describe('decodeTrackingNumber', () => {
   });
 
   it("rejects a digit in the origin with 'characters'", () => {
-    assertFailure(decodeTrackingNumber(withCheck('1R', '06U0XUHZNONJE')), 'characters', ["character 1 is '1'", 'origin country code', 'letters A-Z']);
-    assertFailure(decodeTrackingNumber(withCheck('F0', '06U0XUHZNONJE')), 'characters', ["character 2 is '0'", 'origin']);
+    assertFailure(decodeTrackingNumber(withCheck('1R', '06U0XUHZNONJE')), 'characters', [
+      "character 1 is '1'",
+      'origin country code',
+      'letters A-Z',
+    ]);
+    assertFailure(decodeTrackingNumber(withCheck('F0', '06U0XUHZNONJE')), 'characters', [
+      "character 2 is '0'",
+      'origin',
+    ]);
   });
 
   it("rejects a wrong check character with 'check-character', giving the expected one", () => {

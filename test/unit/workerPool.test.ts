@@ -22,7 +22,10 @@ const pool = (fixture: string, count = 1): WorkerPool =>
 
 /** Fails the test instead of hanging it. */
 const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref()),
+  ]);
 
 describe('worker pool', () => {
   it('restarts a worker that dies, and drains at once even while a restart is pending', async () => {

@@ -17,8 +17,8 @@
  * is converted here: `weight` stays a string so that `1e3`, `0x10`, ` 5`, which
  * `Number()` would accept, never get the chance.
  */
-import typia, { tags } from "typia";
-import type { CountryCode } from "../countryCodes.js";
+import typia, { tags } from 'typia';
+import type { CountryCode } from '../countryCodes.js';
 
 /**
  * Limits shared with the runtime (re-exported by orderQuery.ts). The length tags
@@ -46,11 +46,11 @@ export const LIMITS = {
  * terminator (it is pasted between slashes); none of ours do.
  */
 type FastPattern<V extends string> = tags.TagBase<{
-  target: "string";
-  kind: "pattern";
+  target: 'string';
+  kind: 'pattern';
   value: V;
   validate: `/${V}/.test($input)`;
-  exclusive: ["format", "pattern"];
+  exclusive: ['format', 'pattern'];
   schema: { pattern: V };
 }>;
 
@@ -61,8 +61,8 @@ type FastPattern<V extends string> = tags.TagBase<{
  * 8-10 are known to be YYYY, MM, DD.
  */
 type CalendarDate = tags.TagBase<{
-  target: "string";
-  kind: "calendarDate";
+  target: 'string';
+  kind: 'calendarDate';
   value: undefined;
   validate: `((y, m, d) => d <= (m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : (m === 4 || m === 6 || m === 9 || m === 11) ? 30 : 31))(Number($input.slice(0, 4)), Number($input.slice(5, 7)), Number($input.slice(8, 10)))`;
 }>;
@@ -76,8 +76,8 @@ type CalendarDate = tags.TagBase<{
  * and variant nibbles are not checked: customer ids are opaque to this service.
  */
 type BareUuid = tags.TagBase<{
-  target: "string";
-  kind: "bareUuid";
+  target: 'string';
+  kind: 'bareUuid';
   value: undefined;
   validate: `$input.length === 36`;
 }>;
@@ -88,8 +88,8 @@ type BareUuid = tags.TagBase<{
  * is accepted: it is not a default any client library produces.)
  */
 type NotNilUuid = tags.TagBase<{
-  target: "string";
-  kind: "notNilUuid";
+  target: 'string';
+  kind: 'notNilUuid';
   value: undefined;
   validate: `$input !== "00000000-0000-0000-0000-000000000000"`;
 }>;
@@ -106,8 +106,7 @@ export interface ValidatedOrderQuery {
    *   decimals may only be zeros (1000.000 ok, 1000.001 not);
    * - no sign, exponent, hex, spaces, leading dot (.5) or trailing dot (5.).
    */
-  weight: string &
-    FastPattern<"^(?!0(?:\\.0{1,3})?$)(?:(?:0|[1-9][0-9]{0,2})(?:\\.[0-9]{1,3})?|1000(?:\\.0{1,3})?)$">;
+  weight: string & FastPattern<'^(?!0(?:\\.0{1,3})?$)(?:(?:0|[1-9][0-9]{0,2})(?:\\.[0-9]{1,3})?|1000(?:\\.0{1,3})?)$'>;
 
   /**
    * RFC 3339 section 5.6 `date-time`, offset required:
@@ -123,11 +122,11 @@ export interface ValidatedOrderQuery {
    *   `CalendarDate`.
    */
   created_at: string &
-    FastPattern<"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"> &
+    FastPattern<'^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$'> &
     CalendarDate;
 
   /** 8-4-4-4-12 hex UUID, any case, no urn: prefix, not nil (see BareUuid, NotNilUuid). */
-  customer_id: string & tags.Format<"uuid"> & BareUuid & NotNilUuid;
+  customer_id: string & tags.Format<'uuid'> & BareUuid & NotNilUuid;
 
   /**
    * 1..200 UTF-16 code units (String#length, what typia's length tags count; an
@@ -145,12 +144,12 @@ export interface ValidatedOrderQuery {
   customer_name: string &
     tags.MinLength<1> &
     tags.MaxLength<typeof LIMITS.customerNameMaxLength> &
-    FastPattern<"^(?=[\\s\\S]*\\S)(?:[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])+$">;
+    FastPattern<'^(?=[\\s\\S]*\\S)(?:[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])+$'>;
 
   /** Lower-case kebab-case: `redbox-logistics`; no leading/trailing/double '-'. */
   customer_slug: string &
     tags.MaxLength<typeof LIMITS.customerSlugMaxLength> &
-    FastPattern<"^[a-z0-9]+(?:-[a-z0-9]+)*$">;
+    FastPattern<'^[a-z0-9]+(?:-[a-z0-9]+)*$'>;
 }
 
 /**
