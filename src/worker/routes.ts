@@ -50,14 +50,11 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
     }),
   );
   // A HEAD must not issue a number, and its answer must have no body.
-  const headNotAllowed = guard((res) => endWithoutBody(res, answering, 405, { Allow: 'GET' }));
+  const headNotAllowed: Handler = (res) => endWithoutBody(res, answering, 405, { Allow: 'GET' });
 
   /** One GET resource: its handler, a HEAD answer (405 unless given), and 405 for every other method. */
   const resource = (path: string, get: Handler, head: Handler = headNotAllowed): void => {
-    app
-      .get(path, guard(get))
-      .head(path, head === headNotAllowed ? head : guard(head))
-      .any(path, onlyGet);
+    app.get(path, guard(get)).head(path, guard(head)).any(path, onlyGet);
   };
 
   resource('/next-tracking-number', nextTrackingNumber(context));
