@@ -8,6 +8,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_ENTRY = join(ROOT, 'src/main.ts');
@@ -141,17 +142,9 @@ export function get(
   });
 }
 
-/** The spec's example order, as query parameters (encoded properly). */
-export const EXAMPLE_ORDER: Record<string, string> = {
-  origin_country_id: 'MY',
-  destination_country_id: 'ID',
-  weight: '1.234',
-  created_at: '2018-11-20T19:29:32+08:00',
-  customer_id: 'de619854-b59b-425e-9db4-943979e1bd49',
-  customer_name: 'RedBox Logistics',
-  customer_slug: 'redbox-logistics',
-};
+export { EXAMPLE_ORDER };
 
+/** The example order as a properly encoded /next-tracking-number path, with parameters replaced or (undefined) removed. */
 export function orderPath(overrides: Record<string, string | undefined> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...EXAMPLE_ORDER, ...overrides })) {

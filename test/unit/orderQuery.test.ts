@@ -10,21 +10,14 @@ import {
   type OrderQueryResult,
   type ParameterProblem,
 } from '../../src/validation/orderQuery.js';
+import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 /** The spec's example, sent as-is (created_at's '+' unencoded, name with '+'). */
 const SPEC_EXAMPLE_QUERY =
   'origin_country_id=MY&destination_country_id=ID&weight=1.234&created_at=2018-11-20T19:29:32+08:00' +
   '&customer_id=de619854-b59b-425e-9db4-943979e1bd49&customer_name=RedBox+Logistics&customer_slug=redbox-logistics';
 
-const VALID: OrderQuery = {
-  origin_country_id: 'MY',
-  destination_country_id: 'ID',
-  weight: '1.234',
-  created_at: '2018-11-20T19:29:32+08:00',
-  customer_id: 'de619854-b59b-425e-9db4-943979e1bd49',
-  customer_name: 'RedBox Logistics',
-  customer_slug: 'redbox-logistics',
-};
+const VALID: OrderQuery = EXAMPLE_ORDER;
 
 type Parameter = (typeof ORDER_PARAMETERS)[number];
 
