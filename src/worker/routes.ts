@@ -6,7 +6,7 @@
 import { Allocator, type Allocation } from '../core/allocator.js';
 import { clockSecond } from '../core/logicalClock.js';
 import { isDraining, readGeneration, readLimit, readNodeId, type ControlBlock } from '../core/controlBlock.js';
-import { secondOf, unixMsOfSecond } from '../core/layout.js';
+import { secondOf } from '../core/layout.js';
 import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
 import { parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
@@ -181,7 +181,7 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
         tracking_number: decoded.trackingNumber,
         valid: true,
         origin_country_id: decoded.origin,
-        issued_at: new Date(unixMsOfSecond(decoded.second)).toISOString(),
+        issued_at: new Date(decoded.issuedAtMs).toISOString(),
         node_id: decoded.nodeId,
         sequence: decoded.counter,
       }),

@@ -192,6 +192,12 @@ export async function drawNumbers(
   return { numbers, failures, errors };
 }
 
+/** The per-worker counts of issued numbers in a /metrics answer, in worker order. */
+export function issuedByWorker(metrics: Answer): number[] {
+  if (metrics.status !== 200) throw new Error(`/metrics answered ${metrics.status}: ${metrics.body}`);
+  return [...metrics.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].map((m) => Number(m[1]));
+}
+
 export function duplicatesIn(values: readonly string[]): string[] {
   const seen = new Set<string>();
   const duplicates: string[] = [];

@@ -6,7 +6,7 @@ import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EXAMPLE_ORDER, get, orderPath, startService, type Service } from '../helpers/service.js';
+import { EXAMPLE_ORDER, get, issuedByWorker, orderPath, startService, type Service } from '../helpers/service.js';
 
 const TRACKING_NUMBER = /^[A-Z0-9]{16}$/;
 const RFC3339_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -225,10 +225,7 @@ describe('health, readiness and the rest', () => {
       const answer = await get(service.port, '/metrics');
       assert.equal(answer.status, 200);
       assert.match(String(answer.headers['content-type']), /^text\/plain/);
-      return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].reduce(
-        (sum, m) => sum + Number(m[1]),
-        0,
-      );
+      return issuedByWorker(answer).reduce((sum, count) => sum + count, 0);
     };
     const before = await total();
     for (let i = 0; i < 7; i += 1) assert.equal((await get(service.port, orderPath())).status, 200);

@@ -14,7 +14,7 @@ import {
   get,
   orderPath,
   startService,
-  type Answer,
+  issuedByWorker,
 } from '../helpers/service.js';
 
 const LIBFAKETIME_PATHS = ['x86_64', 'aarch64'].map((arch) => `/usr/lib/${arch}-linux-gnu/faketime/libfaketime.so.1`);
@@ -25,12 +25,6 @@ function requireFaketime(): void {
     existsSync(LIBFAKETIME),
     `libfaketime is missing (${LIBFAKETIME_PATHS.join(' or ')}): install it with "apt-get install -y faketime" (scripts/install-test-tools.sh does)`,
   );
-}
-
-/** The per-worker counts from /metrics. */
-function issuedByWorker(answer: Answer): number[] {
-  assert.equal(answer.status, 200);
-  return [...answer.body.matchAll(/^tracknum_numbers_issued_total\{worker="\d+"\} (\d+)$/gm)].map((m) => Number(m[1]));
 }
 
 const secondsOf = (numbers: readonly string[]): number[] =>
