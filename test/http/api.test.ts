@@ -320,11 +320,22 @@ describe('health, readiness and the rest', () => {
     assert.equal((await get(service.port, orderPath())).status, 200);
   });
 
-  it('answers an oversized header block with a 4xx, not a crash', async () => {
+  it('answers an oversized header block that arrives in one read with 431', async () => {
+    // 20 KiB is over the 16 KiB limit and well under one loopback segment, so uWS hands it over whole.
     const reply = await raw(
       service.port,
-      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
     );
     assert.match(reply, /^HTTP\/1\.1 431 /);
+  });
+
+  it('survives header blocks too large for uWS to buffer, and keeps serving', async () => {
+    // uWS v20.30 closes these itself, with or without a status depending on how the bytes
+    // arrive (docs/errors.md); what must hold is that nothing but a 431 or a close comes back.
+    for (const size of [64 * 1024, 256 * 1024]) {
+      const reply = await raw(service.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(size)}\r\n\r\n`);
+      assert.ok(reply === '' || /^HTTP\/1\.1 431 /.test(reply), reply.slice(0, 100));
+    }
+    assert.equal((await get(service.port, '/healthz')).status, 200);
   });
 });
