@@ -185,7 +185,7 @@ export class EtcdNodeIds implements NodeIdSource {
     if (error instanceof TracknumError) return error;
     return new TracknumError(
       'ETCD_UNAVAILABLE',
-      `etcd at ${this.#settings.endpoints.join(', ')} did not answer: ${(error as Error).message}`,
+      `etcd at ${this.#settings.endpoints.join(', ')} failed: ${(error as Error).message}`,
       { endpoints: this.#settings.endpoints.join(',') },
     );
   }

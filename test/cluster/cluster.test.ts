@@ -5,6 +5,7 @@
  * issued twice over the whole run.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
@@ -23,8 +24,8 @@ after(async () => {
   await Promise.all(clusters.map((c) => c.close()));
 });
 
-async function etcd(size = 1): Promise<EtcdCluster> {
-  const cluster = await startEtcd(size);
+async function etcd(size = 1, options: { tls?: boolean } = {}): Promise<EtcdCluster> {
+  const cluster = await startEtcd(size, options);
   clusters.push(cluster);
   return cluster;
 }
@@ -265,6 +266,50 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     }
   });
 
+  it('talks to an etcd that wants mutual TLS and a password, and refuses a wrong password with one clear line', async () => {
+    const cluster = await etcd(1, { tls: true });
+    const certificates = cluster.certificates!;
+    const tlsOptions = {
+      hosts: cluster.endpoints.split(','),
+      credentials: {
+        rootCertificate: readFileSync(certificates.ca),
+        certChain: readFileSync(certificates.clientCert),
+        privateKey: readFileSync(certificates.clientKey),
+      },
+    };
+    const admin = new Etcd3(tlsOptions);
+    try {
+      await admin.role('root').create();
+      await admin.user('root').create('root-password');
+      await admin.user('root').addRole('root');
+      await admin.auth.authEnable({});
+    } finally {
+      admin.close();
+    }
+    const env = {
+      ETCD_CA_FILE: certificates.ca,
+      ETCD_CERT_FILE: certificates.clientCert,
+      ETCD_KEY_FILE: certificates.clientKey,
+      ETCD_USERNAME: 'root',
+    };
+    const prefix = freshPrefix();
+    const service = await instance(cluster, prefix, { env: { ...env, ETCD_PASSWORD: 'root-password' } });
+    assert.equal((await drawNumbers(service.port, 1_000, 4)).numbers.length, 1_000);
+    const asRoot = new Etcd3({ ...tlsOptions, auth: { username: 'root', password: 'root-password' } });
+    try {
+      assert.notEqual(await asRoot.get(`${prefix}/nodes/${nodeIdOf(service)}`).string(), null);
+    } finally {
+      asRoot.close();
+    }
+
+    const refused = await startService({
+      env: { ...env, ETCD_ENDPOINTS: cluster.endpoints, ETCD_PASSWORD: 'wrong' },
+      expectExit: true,
+    });
+    assert.equal((await refused.exited).code, 1);
+    assert.match(refused.stderr(), /^tracknum: ETCD_UNAVAILABLE: etcd at https:\/\/127\.0\.0\.1:\d+ failed: .*auth/im);
+  });
+
   it('refuses to start, with one clear line, when etcd cannot be reached', async () => {
     const service = await startService({
       env: { ETCD_ENDPOINTS: 'http://127.0.0.1:1', ETCD_LEASE_TTL: '3' },
@@ -272,6 +317,6 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     });
     const { code } = await service.exited;
     assert.equal(code, 1);
-    assert.match(service.stderr(), /^tracknum: ETCD_UNAVAILABLE: etcd at http:\/\/127\.0\.0\.1:1 did not answer/);
+    assert.match(service.stderr(), /^tracknum: ETCD_UNAVAILABLE: etcd at http:\/\/127\.0\.0\.1:1 failed: /);
   });
 });

@@ -4,7 +4,8 @@
  * lease is only as good as its behaviour against the real thing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,9 +40,63 @@ interface Member {
   output: string;
 }
 
+/** PEM files of a throwaway certificate authority, the etcd server's certificate and a client's. */
+export interface TestCertificates {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** Makes a CA and certificates for 127.0.0.1 with openssl, in `directory`. */
+export function makeCertificates(directory: string): TestCertificates {
+  const openssl = (...args: string[]): void => {
+    const result = spawnSync('openssl', args, { cwd: directory, encoding: 'utf8' });
+    if (result.error !== undefined || result.status !== 0) {
+      throw new Error(`openssl ${args.join(' ')} failed (install Debian's openssl): ${result.error ?? result.stderr}`);
+    }
+  };
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=tracknum-test-ca');
+  for (const [name, usage] of [
+    ['server', 'serverAuth'],
+    ['client', 'clientAuth'],
+  ] as const) {
+    writeFileSync(join(directory, `${name}.ext`), `subjectAltName=IP:127.0.0.1\nextendedKeyUsage=${usage}\n`);
+    openssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    );
+  }
+  return {
+    ca: join(directory, 'ca.pem'),
+    serverCert: join(directory, 'server.pem'),
+    serverKey: join(directory, 'server.key'),
+    clientCert: join(directory, 'client.pem'),
+    clientKey: join(directory, 'client.key'),
+  };
+}
+
 export interface EtcdCluster {
   /** Client URLs of all members, comma-separated, as ETCD_ENDPOINTS takes them. */
   readonly endpoints: string;
+  /** Set when the cluster was started with TLS: clients must present the client certificate. */
+  readonly certificates: TestCertificates | undefined;
   readonly members: readonly { name: string; clientUrl: string }[];
   /** Stops member `index` (SIGTERM, or SIGKILL) and waits for it to exit. */
   stop(index: number, signal?: NodeJS.Signals): Promise<void>;
@@ -51,15 +106,17 @@ export interface EtcdCluster {
   close(): Promise<void>;
 }
 
-export async function startEtcd(size = 1): Promise<EtcdCluster> {
+export async function startEtcd(size = 1, options: { tls?: boolean } = {}): Promise<EtcdCluster> {
   const binary = etcdBinary();
   const root = mkdtempSync(join(tmpdir(), 'tracknum-etcd-'));
+  const certificates = options.tls === true ? makeCertificates(root) : undefined;
+  const scheme = certificates === undefined ? 'http' : 'https';
   const token = `tracknum-test-${process.pid}-${Date.now()}`;
   const members: Member[] = [];
   for (let i = 0; i < size; i += 1) {
     members.push({
       name: `m${i}`,
-      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      clientUrl: `${scheme}://127.0.0.1:${await freePort()}`,
       peerUrl: `http://127.0.0.1:${await freePort()}`,
       args: [],
       process: undefined,
@@ -80,6 +137,14 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
       '--initial-cluster-state=new',
       '--logger=zap',
       '--log-level=warn',
+      ...(certificates === undefined
+        ? []
+        : [
+            `--cert-file=${certificates.serverCert}`,
+            `--key-file=${certificates.serverKey}`,
+            `--trusted-ca-file=${certificates.ca}`,
+            '--client-cert-auth',
+          ]),
     ];
   }
 
@@ -97,8 +162,7 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
     for (;;) {
       if (m.process?.exitCode !== null) throw new Error(`etcd ${m.name} exited: ${m.output}`);
       try {
-        const answer = await fetch(`${m.clientUrl}/health`, { signal: AbortSignal.timeout(1000) });
-        if (answer.ok && ((await answer.json()) as { health?: string }).health === 'true') return;
+        if (((await health(m.clientUrl, certificates)) as { health?: string }).health === 'true') return;
       } catch {
         // Not up yet.
       }
@@ -128,6 +192,7 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
 
   return {
     endpoints: members.map((m) => m.clientUrl).join(','),
+    certificates,
     members: members.map(({ name, clientUrl }) => ({ name, clientUrl })),
     stop,
     start: async (index) => {
@@ -142,4 +207,37 @@ export async function startEtcd(size = 1): Promise<EtcdCluster> {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** GET /health of one member, over TLS with the client certificate when there is one. */
+async function health(clientUrl: string, certificates: TestCertificates | undefined): Promise<unknown> {
+  if (certificates === undefined) {
+    const answer = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1000) });
+    return answer.json();
+  }
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${clientUrl}/health`,
+      {
+        ca: readFileSync(certificates.ca),
+        cert: readFileSync(certificates.clientCert),
+        key: readFileSync(certificates.clientKey),
+        timeout: 1000,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
 }
