@@ -20,10 +20,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { Etcd3, EtcdLeaseInvalidError, type IOptions, type Lease } from 'etcd3';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { keepaliveIntervalMs, trustedUntil } from '../core/leaseTiming.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NodeIdLease, NodeIdSource } from './nodeIdLease.js';
@@ -101,7 +101,7 @@ export class EtcdNodeIds implements NodeIdSource {
   async claim(): Promise<NodeIdLease> {
     const ttl = this.#settings.leaseTtlSeconds;
     const lease = this.#client.lease(ttl, { autoKeepAlive: false });
-    const grantSentAt = performance.now();
+    const grantSentAt = monotonicMs();
     let leaseId: string;
     try {
       leaseId = await lease.grant();
@@ -228,9 +228,13 @@ class EtcdNodeIdLease implements NodeIdLease {
     this.#scheduleRenewal();
   }
 
+  get trustedUntil(): number {
+    return this.#trustedUntil;
+  }
+
   /** Milliseconds (monotonic) until the lease stops being trusted; negative once it has. */
   get trustedForMs(): number {
-    return this.#trustedUntil - performance.now();
+    return this.#trustedUntil - monotonicMs();
   }
 
   #armFence(): void {
@@ -244,7 +248,7 @@ class EtcdNodeIdLease implements NodeIdLease {
 
   async #renew(): Promise<void> {
     if (this.#ended) return;
-    const sentAt = performance.now();
+    const sentAt = monotonicMs();
     try {
       const answer = await this.#lease.keepaliveOnce({ deadline: Date.now() + keepaliveIntervalMs(this.#ttl) });
       if (this.#ended) return;

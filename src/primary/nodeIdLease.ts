@@ -16,6 +16,8 @@ export interface NodeIdLease {
    * must stop at once. Never resolves for a node ID that cannot be lost.
    */
   readonly lost: Promise<string>;
+  /** Until when (monotonicMs) the node ID is certainly held; Infinity when it cannot run out. */
+  readonly trustedUntil: number;
   /** Gives the node ID up; call only after the last number was issued. */
   release(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function claimConfiguredNodeId(nodeId: number, stateDir: string): P
     nodeId,
     highWater: fileHighWaterStore(directory.path, nodeId),
     lost: new Promise(() => undefined),
+    trustedUntil: Infinity,
     release: async () => {
       await node.release();
       await directory.release();

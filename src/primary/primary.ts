@@ -3,7 +3,7 @@
  * workers, keeps the reservation ahead of the wall clock, and shuts down in
  * order: stop issuing, drain, persist, release.
  */
-import { createControlBlock, markDraining } from '../core/controlBlock.js';
+import { createControlBlock, markDraining, writeLeaseDeadline, type ControlBlock } from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -49,7 +49,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
   }
   let pool: WorkerPool | undefined;
   try {
-    await reservation.begin(lease.nodeId, lease.highWater);
+    await adopt(lease, control, reservation);
     log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held; seconds reserved');
 
     pool = new WorkerPool({
@@ -69,6 +69,8 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     let extending: Promise<void> | undefined;
     let extensionFailing = false;
     const timer = setInterval(() => {
+      // Workers check this deadline themselves on every number (see controlBlock.ts).
+      writeLeaseDeadline(control, lease.trustedUntil);
       if (extending !== undefined || !reservation.needsExtension()) return;
       extending = reservation
         .extend()
@@ -101,7 +103,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
         reservation.stop();
         log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
         await lease.release().catch(() => undefined);
-        const next = await reclaim(source, reservation, () => stopping, stopped, log);
+        const next = await reclaim(source, control, reservation, () => stopping, stopped, log);
         if (next === undefined) return;
         lease = next;
         log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held again; issuing resumed');
@@ -154,6 +156,7 @@ const RECLAIM_BACKOFF_MS = [250, 500, 1000, 2000];
  */
 async function reclaim(
   source: NodeIdSource,
+  control: ControlBlock,
   reservation: SecondsReservation,
   isStopping: () => boolean,
   stopped: Promise<void>,
@@ -163,7 +166,7 @@ async function reclaim(
     let lease: NodeIdLease | undefined;
     try {
       lease = await source.claim();
-      await reservation.begin(lease.nodeId, lease.highWater);
+      await adopt(lease, control, reservation);
       if (!isStopping()) return lease;
       reservation.stop();
       await lease.release().catch(() => undefined);
@@ -177,4 +180,10 @@ async function reclaim(
     await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), stopped]);
   }
   return undefined;
+}
+
+/** Starts issuing under a freshly claimed node ID, telling workers until when its lease holds. */
+async function adopt(lease: NodeIdLease, control: ControlBlock, reservation: SecondsReservation): Promise<void> {
+  writeLeaseDeadline(control, lease.trustedUntil);
+  await reservation.begin(lease.nodeId, lease.highWater);
 }
