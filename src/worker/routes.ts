@@ -5,7 +5,15 @@
  */
 import { Allocator, type Allocation } from '../core/allocator.js';
 import { clockSecond } from '../core/logicalClock.js';
-import { isDraining, readGeneration, readLimit, readNodeId, type ControlBlock } from '../core/controlBlock.js';
+import {
+  isDraining,
+  isLeaseTrusted,
+  readGeneration,
+  readLimit,
+  readNodeId,
+  type ControlBlock,
+} from '../core/controlBlock.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import { secondOf } from '../core/layout.js';
 import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
 import { parseOrderQuery } from '../validation/orderQuery.js';
@@ -145,6 +153,12 @@ function nextTrackingNumber(context: RouteContext): Handler {
       );
       return;
     }
+    // Checked after drawing, like the generation: had the lease run out while the primary
+    // could not fence (a frozen process wakes every thread at once), the number is dropped.
+    if (!isLeaseTrusted(context.control, monotonicMs())) {
+      notIssuing(res, context, 'the node ID lease was not renewed in time; retry shortly or use another instance');
+      return;
+    }
     context.issued.increment();
     const order = parsed.query;
     const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
@@ -193,6 +207,7 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
 function notReadyReason(control: ControlBlock): string | undefined {
   if (isDraining(control)) return 'shutting down';
   if (readGeneration(control) === 0) return 'no node ID held';
+  if (!isLeaseTrusted(control, monotonicMs())) return 'node ID lease not renewed in time';
   // The wall clock too: workers move the clock up to it on their next draw.
   if (Math.max(clockSecond(control), secondOf(Date.now())) >= readLimit(control)) return 'reserved seconds used up';
   return undefined;

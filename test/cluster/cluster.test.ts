@@ -174,6 +174,48 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     assertNoDuplicate(draws);
   });
 
+  it('issues nothing under its old node ID when a frozen instance wakes up after another took that node ID', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const frozen = await instance(cluster, prefix, { ttl: 3 });
+    const oldNodeId = nodeIdOf(frozen);
+    const load = startLoad([frozen.port], 16);
+    await waitForIssued(load, 5_000);
+
+    // The whole process stops, as in a VM pause: the primary cannot fence the workers.
+    frozen.child.kill('SIGSTOP');
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    let successor: Service;
+    try {
+      const deadline = performance.now() + 15_000;
+      while ((await admin.get(`${prefix}/nodes/${oldNodeId}`).string()) !== null) {
+        assert.ok(performance.now() < deadline, 'the frozen instance kept its node key');
+        await sleep(100);
+      }
+    } finally {
+      admin.close();
+    }
+    successor = await instance(cluster, prefix, { ttl: 3 });
+    assert.equal(nodeIdOf(successor), oldNodeId, 'the successor took over the node ID');
+    const fromSuccessor = await drawNumbers(successor.port, 5_000, 8);
+
+    const wokenAt = performance.now();
+    frozen.child.kill('SIGCONT');
+    // The frozen instance claims a node ID again and issues under that.
+    const deadline = performance.now() + 20_000;
+    while (!load.draws.some((d) => d.at > wokenAt && d.status === 200)) {
+      assert.ok(performance.now() < deadline, 'the woken instance never issued again');
+      await sleep(100);
+    }
+    await waitForIssued(load, 2_000);
+    const draws = await load.stop();
+
+    const afterWaking = draws.filter((d) => d.at > wokenAt && d.trackingNumber !== undefined);
+    const underOldId = decoded(trackingNumbersOf(afterWaking)).filter((n) => n.nodeId === oldNodeId);
+    assert.equal(underOldId.length, 0, `${underOldId.length} numbers issued under node ID ${oldNodeId} after waking`);
+    assert.deepEqual(duplicatesIn([...trackingNumbersOf(draws), ...fromSuccessor.numbers]).slice(0, 5), []);
+  });
+
   it('hands the node ID of a dead instance whose clock ran ahead to one with the true clock, without a duplicate', async () => {
     const cluster = await etcd();
     const prefix = freshPrefix();
