@@ -136,7 +136,8 @@ describe('shutdown', () => {
     // Requests that reached the server while it drained get 503 with Connection: close;
     // nothing else but 200 may come back.
     assert.ok(failures <= 16 * 2, `${failures} non-200 answers`);
-    assert.ok(service.logs.some((l) => l.msg === 'high-water mark persisted; waiting for open connections to close'));
+    assert.ok(service.logs.some((l) => l.msg === 'high-water mark persisted'));
+    assert.ok(service.logs.some((l) => l.msg === 'node ID released; waiting for open connections to close'));
     assert.ok(service.logs.some((l) => l.msg === 'stopped'));
   });
 
