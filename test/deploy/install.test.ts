@@ -215,6 +215,20 @@ test('every system call and address family the service uses is allowed by the un
       'system calls outside SystemCallFilter=',
     );
 
+    // ProtectSystem=strict leaves only the state directory writable.
+    const written = [
+      ...traced.matchAll(
+        / (?:openat\(AT_FDCWD, "([^"]+)", [^)]*O_(?:WRONLY|RDWR|CREAT)|mkdir\("([^"]+)"|rename\("[^"]+", "([^"]+)")/g,
+      ),
+    ]
+      .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
+      .filter((path) => !path.startsWith('/dev/'));
+    assert.ok(written.length > 0, 'the high-water mark is written');
+    assert.deepEqual(
+      written.filter((path) => !path.startsWith(`${service.stateDir}/`) && path !== service.stateDir),
+      [],
+    );
+
     const families = new Set(unitValues('RestrictAddressFamilies').flatMap((value) => value.split(/\s+/)));
     const opened = new Set([...traced.matchAll(/ socket\((AF_[A-Z0-9]+)/g)].map((m) => m[1] ?? ''));
     assert.ok(opened.has('AF_INET') && opened.has('AF_UNIX'), 'TCP listeners and the abstract-socket lock');
