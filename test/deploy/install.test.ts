@@ -218,7 +218,7 @@ test('every system call and address family the service uses is allowed by the un
     // ProtectSystem=strict leaves only the state directory writable.
     const written = [
       ...traced.matchAll(
-        / (?:openat\(AT_FDCWD, "([^"]+)", [^)]*O_(?:WRONLY|RDWR|CREAT)|mkdir\("([^"]+)"|rename\("[^"]+", "([^"]+)")/g,
+        / (?:openat\(AT_FDCWD, "([^"]+)", [^)\n]*O_(?:WRONLY|RDWR|CREAT)|mkdir\("([^"]+)"|rename\("[^"]+", "([^"]+)")/g,
       ),
     ]
       .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
