@@ -10,7 +10,8 @@
  *   bytes 12..15 generation  Int32: 0 = not issuing (fenced, starting, draining); otherwise bumped
  *                            on every change of node ID or clock so workers drop stale blocks
  *   bytes 16..19 nodeId      Int32: the node ID held while generation != 0
- *   bytes 20..23 draining    Int32: 1 once shutdown has begun
+ *   bytes 20..23 draining    Int32: 1 once shutdown has begun (not ready, still issuing),
+ *                            2 once workers drain (no more numbers)
  *   bytes 24..27 leased      Int32: 1 while the node ID is held under a lease that can run out (etcd)
  *   bytes 28..31 trusted     Int32: until when that lease is trusted, in monotonicMs() modulo 2^32
  *
@@ -50,7 +51,10 @@ export function viewControlBlock(buffer: SharedArrayBuffer): ControlBlock {
 export const readLimit = (block: ControlBlock): number => Atomics.load(block.words, LIMIT);
 export const readGeneration = (block: ControlBlock): number => Atomics.load(block.words, GENERATION);
 export const readNodeId = (block: ControlBlock): number => Atomics.load(block.words, NODE_ID);
-export const isDraining = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) === 1;
+/** Shutdown has begun: not ready, though numbers may still be issued for a while. */
+export const isLeaving = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) >= 1;
+/** Workers are draining: no more numbers. */
+export const isDraining = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) === 2;
 
 export const writeLimit = (block: ControlBlock, limit: number): void => {
   Atomics.store(block.words, LIMIT, limit);
@@ -61,8 +65,11 @@ export const writeGeneration = (block: ControlBlock, generation: number): void =
 export const writeNodeId = (block: ControlBlock, nodeId: number): void => {
   Atomics.store(block.words, NODE_ID, nodeId);
 };
+export const markLeaving = (block: ControlBlock): void => {
+  Atomics.store(block.words, DRAINING, Math.max(1, Atomics.load(block.words, DRAINING)));
+};
 export const markDraining = (block: ControlBlock): void => {
-  Atomics.store(block.words, DRAINING, 1);
+  Atomics.store(block.words, DRAINING, 2);
 };
 
 /** Where the node ID is leased: `trustedUntil` (monotonicMs) is when workers must stop. Undefined: not leased. */

@@ -19,7 +19,10 @@ export interface Config {
   /** Embedded mode only. */
   stateDir: string;
   reserveSeconds: number;
+  /** Seconds between SIGTERM (readiness false) and closing the listeners. */
+  shutdownDelaySeconds: number;
   logLevel: string;
+  logRequests: boolean;
   /** Present when ETCD_ENDPOINTS is set: node IDs and high-water marks then come from etcd. */
   etcd?: EtcdSettings;
 }
@@ -60,7 +63,19 @@ const SETTINGS = {
     describe: 'seconds reserved (and persisted) ahead of the wall clock',
     default: () => '10',
   },
+  shutdownDelaySeconds: {
+    flag: 'shutdown-delay',
+    env: 'SHUTDOWN_DELAY',
+    describe: 'seconds to go on serving, not ready, after SIGTERM, so load balancers move away first',
+    default: () => '0',
+  },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', describe: LOG_LEVELS.join(' | '), default: () => 'info' },
+  logRequests: {
+    flag: 'log-requests',
+    env: 'LOG_REQUESTS',
+    describe: 'log one line per request: 1 or 0',
+    default: () => '0',
+  },
   etcdEndpoints: {
     flag: 'etcd-endpoints',
     env: 'ETCD_ENDPOINTS',
@@ -150,7 +165,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     nodeId: integer('nodeId', 0, MAX_NODE_ID),
     stateDir: raw('stateDir').text,
     reserveSeconds: integer('reserveSeconds', 5, 3600),
+    shutdownDelaySeconds: integer('shutdownDelaySeconds', 0, 60),
     logLevel: raw('logLevel').text,
+    logRequests: integer('logRequests', 0, 1) === 1,
   };
   const etcd = etcdSettings(raw, integer, problems);
   if (etcd !== undefined) {

@@ -3,11 +3,18 @@
  * workers, keeps the reservation ahead of the wall clock, and shuts down in
  * order: stop issuing, drain, persist, release.
  */
-import { createControlBlock, markDraining, writeLeaseDeadline, type ControlBlock } from '../core/controlBlock.js';
+import {
+  createControlBlock,
+  markDraining,
+  markLeaving,
+  writeLeaseDeadline,
+  type ControlBlock,
+} from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createWorkerCounters } from '../metrics.js';
+import { createMetricsBuffer, PrimaryMetrics } from '../metrics.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import type { Config } from './config.js';
 import { EtcdNodeIds } from './etcdNodeIds.js';
 import { configuredNodeIds, type NodeIdLease, type NodeIdSource } from './nodeIdLease.js';
@@ -52,15 +59,19 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     await adopt(lease, control, reservation);
     log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held; seconds reserved');
 
+    const counters = createMetricsBuffer();
+    const metrics = new PrimaryMetrics(counters);
     pool = new WorkerPool({
       count: config.workers,
+      onRestart: () => metrics.workerRestarted(),
       settings: {
         control: control.buffer,
-        counters: createWorkerCounters(),
+        counters,
         workers: config.workers,
         host: config.host,
         port,
         logLevel: config.logLevel,
+        logRequests: config.logRequests,
       },
       log,
     });
@@ -101,11 +112,13 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
         const reason = await Promise.race([lease.lost, stopped.then(() => undefined)]);
         if (reason === undefined || stopping) return;
         reservation.stop();
+        metrics.fenced(monotonicMs());
         log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
         await lease.release().catch(() => undefined);
         const next = await reclaim(source, control, reservation, () => stopping, stopped, log);
         if (next === undefined) return;
         lease = next;
+        metrics.unfenced(monotonicMs());
         log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held again; issuing resumed');
       }
     })();
@@ -114,6 +127,12 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     let shuttingDown: Promise<void> | undefined;
     const shutdown = (): Promise<void> =>
       (shuttingDown ??= (async () => {
+        // Not ready first, so that load balancers move away while numbers are still issued.
+        markLeaving(control);
+        if (config.shutdownDelaySeconds > 0) {
+          log.info({ seconds: config.shutdownDelaySeconds }, 'shutting down: not ready; still serving for a while');
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
+        }
         log.info('shutting down: draining workers');
         stopping = true;
         wakeOnStop();

@@ -144,6 +144,15 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     }
     await waitForIssued(load, 5_000);
     const draws = await load.stop();
+    // /metrics tells the operator what happened.
+    for (const s of trio) {
+      const metrics = (await get(s.port, '/metrics')).body;
+      const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      assert.ok(value('tracknum_lease_losses_total') >= 1, metrics);
+      assert.ok(value('tracknum_fenced_seconds_total') > 1, metrics);
+      assert.ok(value('tracknum_lease_trusted_seconds') > 0, metrics);
+      assert.equal(value('tracknum_issuing'), 1);
+    }
 
     assert.deepEqual(
       readiness.map((r) => r.status),

@@ -19,7 +19,9 @@ describe('configuration', () => {
       nodeId: 0,
       stateDir: './state',
       reserveSeconds: 10,
+      shutdownDelaySeconds: 0,
       logLevel: 'info',
+      logRequests: false,
     });
   });
 
