@@ -41,6 +41,8 @@ export interface EtcdSettings {
   password?: string;
 }
 
+const RETRY_AFTER_FAILURE_MS = 250;
+
 /** What a holder writes into its node key, so that an operator can tell who holds what. */
 interface Holder {
   host: string;
@@ -208,6 +210,8 @@ class EtcdNodeIdLease implements NodeIdLease {
   #renewTimer: NodeJS.Timeout | undefined;
   #fenceTimer: NodeJS.Timeout | undefined;
   #ended = false;
+  /** Keepalives failed in a row. */
+  #failures = 0;
 
   constructor(parts: {
     lease: Lease;
@@ -242,13 +246,18 @@ class EtcdNodeIdLease implements NodeIdLease {
     this.#fenceTimer = setTimeout(() => this.#end('lease not renewed in time'), Math.max(0, this.trustedForMs));
   }
 
-  #scheduleRenewal(): void {
-    this.#renewTimer = setTimeout(() => void this.#renew(), keepaliveIntervalMs(this.#ttl));
+  #scheduleRenewal(afterFailure = false): void {
+    // After a failure, try again soon: the next member may answer (a dead one refuses at once).
+    const delay = afterFailure
+      ? Math.min(RETRY_AFTER_FAILURE_MS, keepaliveIntervalMs(this.#ttl))
+      : keepaliveIntervalMs(this.#ttl);
+    this.#renewTimer = setTimeout(() => void this.#renew(), delay);
   }
 
   async #renew(): Promise<void> {
     if (this.#ended) return;
     const sentAt = monotonicMs();
+    let failed = false;
     try {
       const answer = await this.#lease.keepaliveOnce({ deadline: Date.now() + keepaliveIntervalMs(this.#ttl) });
       if (this.#ended) return;
@@ -261,9 +270,18 @@ class EtcdNodeIdLease implements NodeIdLease {
         this.#end('etcd says the lease has expired');
         return;
       }
-      this.#log.warn({ err: error, trustedForMs: Math.round(this.trustedForMs) }, 'lease keepalive failed');
+      failed = true;
+      // Once per failing spell, not at every retry.
+      if (this.#failures === 0) {
+        this.#log.warn({ err: error, trustedForMs: Math.round(this.trustedForMs) }, 'lease keepalive failed; retrying');
+      }
+      this.#failures += 1;
     }
-    if (!this.#ended) this.#scheduleRenewal();
+    if (!failed && this.#failures > 0) {
+      this.#log.info({ failures: this.#failures }, 'lease renewed again');
+      this.#failures = 0;
+    }
+    if (!this.#ended) this.#scheduleRenewal(failed);
   }
 
   #end(reason: string): void {
