@@ -4,7 +4,7 @@
  * The rules themselves are compiled by typia from
  * src/validation/templates/orderQueryValidator.ts (imported here from its
  * generated copy); this module only:
- * 1. splits/decodes the raw query (queryString.ts),
+ * 1. splits/decodes the raw query (the rules of queryString.ts),
  * 2. picks the 7 known parameters: unknown parameters are ignored (clients may
  *    add tracking/cache-busting parameters); a known one given more than once is
  *    an error for that parameter (we will not guess which one was meant); a
@@ -15,7 +15,7 @@
  */
 import type { CountryCode } from './countryCodes.js';
 import { LIMITS, validateOrderQuery } from './generated/orderQueryValidator.js';
-import { parseQueryString } from './queryString.js';
+import { decodeFormComponent } from './queryString.js';
 
 export { LIMITS };
 
@@ -145,30 +145,102 @@ function parameterIndex(name: string): number {
   }
 }
 
+/** True when raw[start, start + name.length) is `name`. A charCodeAt loop: String#startsWith(name, start) costs ~50 ns a call here. */
+function nameAt(raw: string, start: number, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    if (raw.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Index in ORDER_PARAMETERS of the raw (not encoded) name raw[start, end), or -1: parameterIndex without a slice. */
+function parameterIndexAt(raw: string, start: number, end: number): number {
+  switch (end - start) {
+    case 17:
+      return nameAt(raw, start, 'origin_country_id') ? 0 : -1;
+    case 22:
+      return nameAt(raw, start, 'destination_country_id') ? 1 : -1;
+    case 6:
+      return nameAt(raw, start, 'weight') ? 2 : -1;
+    case 10:
+      return nameAt(raw, start, 'created_at') ? 3 : -1;
+    case 11:
+      return nameAt(raw, start, 'customer_id') ? 4 : -1;
+    case 13:
+      return nameAt(raw, start, 'customer_name') ? 5 : nameAt(raw, start, 'customer_slug') ? 6 : -1;
+    default:
+      return -1;
+  }
+}
+
+/** True when raw[start, end) holds a '%' or '+', i.e. decoding could change it. */
+function isEncoded(raw: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 37 || code === 43) return true; // '%', '+'
+  }
+  return false;
+}
+
+/*
+ * Per-call scratch state of parseOrderQuery, kept between calls to spare the
+ * allocations: parseOrderQuery is synchronous and never re-entered, and resets
+ * it first. For each known parameter: the decoded value (undefined when
+ * malformed) and the raw value of the LAST occurrence, and the number of
+ * occurrences.
+ */
+const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+const rawValues: string[] = ['', '', '', '', '', '', ''];
+const counts = [0, 0, 0, 0, 0, 0, 0];
+
 /**
  * Parses and validates the raw query string (as uWS gives it: no leading '?').
  * Total: never throws; returns every offending parameter at once.
+ *
+ * Splits and decodes exactly as parseQueryString (queryString.ts) does, in the
+ * same pass that picks the known parameters, so that the hot path builds no
+ * pair objects and slices or decodes only the names it cannot match as they
+ * are and the values it keeps.
  */
 export function parseOrderQuery(rawQuery: string): OrderQueryResult {
-  const pairs = parseQueryString(rawQuery);
-  // Decoded value (undefined when malformed) and raw value of the LAST
-  // occurrence, and the number of occurrences, per known parameter.
-  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  const rawValues: string[] = ['', '', '', '', '', '', ''];
-  const counts = [0, 0, 0, 0, 0, 0, 0];
+  for (let index = 0; index < 7; index++) {
+    values[index] = undefined;
+    rawValues[index] = '';
+    counts[index] = 0;
+  }
   // Names whose own encoding is malformed: they cannot be attributed to a
   // parameter, but the query is malformed, so they are reported too.
   let malformedNames: string[] | undefined;
-  for (const pair of pairs) {
-    if (pair.name === undefined) {
-      (malformedNames ??= []).push(pair.rawName);
-      continue;
+  const length = rawQuery.length;
+  // Position of the next '=' at or after `start`; cached across segments so a
+  // long run of segments without '=' does not rescan the rest of the string.
+  let nextEquals = -1;
+  let start = 0;
+  while (start < length) {
+    let end = rawQuery.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end > start) {
+      if (nextEquals < start) {
+        nextEquals = rawQuery.indexOf('=', start);
+        if (nextEquals === -1) nextEquals = length; // none left: sentinel past every segment
+      }
+      const nameEnd = nextEquals < end ? nextEquals : end;
+      let index = parameterIndexAt(rawQuery, start, nameEnd);
+      if (index < 0 && isEncoded(rawQuery, start, nameEnd)) {
+        // An encoded name: decode it, then it may still be one of ours.
+        const rawName = rawQuery.slice(start, nameEnd);
+        const name = decodeFormComponent(rawName);
+        if (name === undefined) (malformedNames ??= []).push(rawName);
+        else index = parameterIndex(name);
+      }
+      if (index >= 0) {
+        const rawValue = nameEnd < end ? rawQuery.slice(nameEnd + 1, end) : '';
+        counts[index]! += 1;
+        values[index] = decodeFormComponent(rawValue);
+        rawValues[index] = rawValue;
+      }
     }
-    const index = parameterIndex(pair.name);
-    if (index < 0) continue;
-    counts[index]! += 1;
-    values[index] = pair.value;
-    rawValues[index] = pair.rawValue;
+    start = end + 1;
   }
 
   // Only the 7 known keys; missing, duplicated and malformed ones are left

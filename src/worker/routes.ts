@@ -11,6 +11,8 @@ import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumb
 import { parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
 import type { IssuedCounter } from '../metrics.js';
+import { isoTimestamp } from './isoTimestamp.js';
+import { issuedAnswerBody } from './issuedAnswer.js';
 import { endWithoutBody, sendJson, sendProblem, type Answering } from './responses.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
@@ -104,12 +106,16 @@ function guarded(context: RouteContext, handler: Handler): Handler {
   };
 }
 
+/** Running total of headerBytes; module state so that the callback is one function, not a closure per request. */
+let headerBytesTotal = 0;
+const addHeaderBytes = (name: string, value: string): void => {
+  headerBytesTotal += name.length + value.length + 4;
+};
+
 function headerBytes(req: HttpRequest): number {
-  let total = 0;
-  req.forEach((name, value) => {
-    total += name.length + value.length + 4;
-  });
-  return total;
+  headerBytesTotal = 0;
+  req.forEach(addHeaderBytes);
+  return headerBytesTotal;
 }
 
 function nextTrackingNumber(context: RouteContext): Handler {
@@ -148,12 +154,7 @@ function nextTrackingNumber(context: RouteContext): Handler {
     context.issued.increment();
     const order = parsed.query;
     const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
-    sendJson(
-      res,
-      context.answering,
-      200,
-      `{"tracking_number":"${trackingNumber}","created_at":"${new Date(now).toISOString()}","order":${JSON.stringify(order)}}`,
-    );
+    sendJson(res, context.answering, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
   };
 }
 
