@@ -182,39 +182,33 @@ function isEncoded(raw: string, start: number, end: number): boolean {
   return false;
 }
 
-/*
- * Per-call scratch state of parseOrderQuery, kept between calls to spare the
- * allocations: parseOrderQuery is synchronous and never re-entered, and resets
- * it first. For each known parameter: the decoded value (undefined when
- * malformed) and the raw value of the LAST occurrence, and the number of
- * occurrences.
- */
-const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-const rawValues: string[] = ['', '', '', '', '', '', ''];
-const counts = [0, 0, 0, 0, 0, 0, 0];
-
 /**
  * Parses and validates the raw query string (as uWS gives it: no leading '?').
  * Total: never throws; returns every offending parameter at once.
  *
  * Splits and decodes exactly as parseQueryString (queryString.ts) does, in the
  * same pass that picks the known parameters, so that the hot path builds no
- * pair objects and slices or decodes only the names it cannot match as they
- * are and the values it keeps.
+ * pair objects, slices only the values it keeps, and decodes only what holds
+ * a '%' or '+'.
  */
 export function parseOrderQuery(rawQuery: string): OrderQueryResult {
-  for (let index = 0; index < 7; index++) {
-    values[index] = undefined;
-    rawValues[index] = '';
-    counts[index] = 0;
-  }
+  // Decoded value (undefined when malformed) and raw value of the LAST
+  // occurrence, and the number of occurrences, per known parameter. (Fresh
+  // arrays: storing new strings into long-lived ones costs a write barrier each.)
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  const rawValues: string[] = ['', '', '', '', '', '', ''];
+  const counts = [0, 0, 0, 0, 0, 0, 0];
   // Names whose own encoding is malformed: they cannot be attributed to a
   // parameter, but the query is malformed, so they are reported too.
   let malformedNames: string[] | undefined;
   const length = rawQuery.length;
-  // Position of the next '=' at or after `start`; cached across segments so a
-  // long run of segments without '=' does not rescan the rest of the string.
+  // Positions of the next '=', '%' and '+' at or after a point already passed;
+  // each is searched again only once the scan has gone past it, so a long run
+  // of segments never rescans the rest of the string, and a query without any
+  // '%' or '+' (most of them) costs one search for each.
   let nextEquals = -1;
+  let nextPercent = -1;
+  let nextPlus = -1;
   let start = 0;
   while (start < length) {
     let end = rawQuery.indexOf('&', start);
@@ -234,9 +228,18 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
         else index = parameterIndex(name);
       }
       if (index >= 0) {
-        const rawValue = nameEnd < end ? rawQuery.slice(nameEnd + 1, end) : '';
+        const valueStart = nameEnd < end ? nameEnd + 1 : end;
+        const rawValue = rawQuery.slice(valueStart, end);
+        if (nextPercent < valueStart) {
+          nextPercent = rawQuery.indexOf('%', valueStart);
+          if (nextPercent === -1) nextPercent = length;
+        }
+        if (nextPlus < valueStart) {
+          nextPlus = rawQuery.indexOf('+', valueStart);
+          if (nextPlus === -1) nextPlus = length;
+        }
         counts[index]! += 1;
-        values[index] = decodeFormComponent(rawValue);
+        values[index] = nextPercent < end || nextPlus < end ? decodeFormComponent(rawValue) : rawValue;
         rawValues[index] = rawValue;
       }
     }
