@@ -340,6 +340,8 @@ async function main(): Promise<void> {
     `## Benchmark run ${startedAt}`,
     '',
     `Machine: ${host}; ${oneAfter?.toFixed(2)} at the end.`,
+    `Command: \`BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_ROUNDS=${ROUNDS} WORKERS=${ALL_CORES}` +
+      `${SKIP.size > 0 ? ` BENCH_SKIP=${[...SKIP].join(',')}` : ''} npm run bench\` (the defaults on this machine).`,
     `Each figure: ${DURATION} s after a ${WARMUP} s warm-up, ${ALL_CORES} workers unless stated, request \`GET ${PATH.slice(0, 60)}...\` (the example order).`,
     `Load generators: ${generators.join(' and ')}${generators.includes('wrk') ? ' (wrk -t2; autocannon saturates first on a small machine)' : ' (wrk not installed)'}; ` +
       'all run on the same machine as the servers.',
@@ -360,10 +362,6 @@ async function main(): Promise<void> {
   console.log(report);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.md'), report);
-  writeFileSync(
-    join(ROOT, 'bench/results/latest.json'),
-    `${JSON.stringify({ startedAt, host, runs, facts, micro }, null, 2)}\n`,
-  );
 }
 
 await main();
