@@ -145,32 +145,15 @@ function parameterIndex(name: string): number {
   }
 }
 
-/** True when raw[start, start + name.length) is `name`. A charCodeAt loop: String#startsWith(name, start) costs ~50 ns a call here. */
-function nameAt(raw: string, start: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    if (raw.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** Index in ORDER_PARAMETERS of the raw (not encoded) name raw[start, end), or -1: parameterIndex without a slice. */
+/**
+ * Index in ORDER_PARAMETERS of the raw (not encoded) name raw[start, end), or
+ * -1. Only names of a known length are sliced; a slice compared with `===` is
+ * faster here than startsWith(name, start) or a charCodeAt loop (measured).
+ */
 function parameterIndexAt(raw: string, start: number, end: number): number {
-  switch (end - start) {
-    case 17:
-      return nameAt(raw, start, 'origin_country_id') ? 0 : -1;
-    case 22:
-      return nameAt(raw, start, 'destination_country_id') ? 1 : -1;
-    case 6:
-      return nameAt(raw, start, 'weight') ? 2 : -1;
-    case 10:
-      return nameAt(raw, start, 'created_at') ? 3 : -1;
-    case 11:
-      return nameAt(raw, start, 'customer_id') ? 4 : -1;
-    case 13:
-      return nameAt(raw, start, 'customer_name') ? 5 : nameAt(raw, start, 'customer_slug') ? 6 : -1;
-    default:
-      return -1;
-  }
+  const length = end - start;
+  if (length !== 17 && length !== 22 && length !== 6 && length !== 10 && length !== 11 && length !== 13) return -1;
+  return parameterIndex(raw.slice(start, end));
 }
 
 /** True when raw[start, end) holds a '%' or '+', i.e. decoding could change it. */
