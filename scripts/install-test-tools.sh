@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system tools the test suite needs on a Debian/Ubuntu machine:
-#   faketime  (libfaketime, to step the clock of a running server)
+#   faketime     (libfaketime, to step the clock of a running server)
+#   etcd-server  (real etcd servers for the cluster tests)
+#   systemd      (systemd-analyze verify, for the unit file test)
+#   strace       (checks the installed service against the unit's system call filter)
+#   openssl      (certificates for the etcd TLS test)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
 
 packages=()
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 ] || packages+=(faketime)
+command -v etcd >/dev/null 2>&1 || packages+=(etcd-server)
+command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+command -v strace >/dev/null 2>&1 || packages+=(strace)
+command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

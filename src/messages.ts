@@ -4,7 +4,7 @@
 export interface WorkerSettings {
   /** The control block (see core/controlBlock.ts). */
   control: SharedArrayBuffer;
-  /** Per-worker counters (see metrics.ts). */
+  /** Counters of the primary and every worker (see metrics.ts). */
   counters: SharedArrayBuffer;
   /** How many workers there are, for /metrics. */
   workers: number;
@@ -13,6 +13,8 @@ export interface WorkerSettings {
   /** 1-based, for logs. */
   workerIndex: number;
   logLevel: string;
+  /** One log line per request (off by default: it costs on the hot path). */
+  logRequests: boolean;
 }
 
 export type PrimaryToWorker = { type: 'drain' };

@@ -1,51 +1,222 @@
 /**
- * Counters shared by all threads, for /metrics. Each worker writes only its
- * own slot, so no atomics are needed on the hot path; slots are a cache line
- * apart so that workers do not slow each other down. Float64 slots count
- * exactly up to 2^53.
+ * Counters shared by all threads, for /metrics, in one SharedArrayBuffer.
+ *
+ * Region 0 belongs to the primary, region i (1..workers) to worker i. Each
+ * region is written by its one owner only, so the hot path needs no atomics,
+ * and regions start on separate cache lines so that workers do not slow each
+ * other down. /metrics, answered by any worker, adds the regions up: one
+ * Prometheus view of the whole instance, with no per-worker registry.
+ * Float64 values count exactly up to 2^53.
  */
-export const MAX_WORKERS = 256;
-/** Float64 values per 64-byte cache line. */
-const SLOT = 8;
+import { ORDER_PARAMETERS } from './validation/orderQuery.js';
+import {
+  isLeaseTrusted,
+  readGeneration,
+  readLimit,
+  readNodeId,
+  leaseTrustedForMs,
+  type ControlBlock,
+} from './core/controlBlock.js';
+import { secondOf } from './core/layout.js';
 
-export function createWorkerCounters(): SharedArrayBuffer {
-  return new SharedArrayBuffer((MAX_WORKERS + 1) * SLOT * Float64Array.BYTES_PER_ELEMENT);
+export const MAX_WORKERS = 256;
+
+/** Routes as counted; everything unrouted is 'other'. */
+export const ROUTES = ['next-tracking-number', 'tracking-numbers', 'healthz', 'readyz', 'metrics', 'other'] as const;
+export type Route = (typeof ROUTES)[number];
+export const ROUTE_INDEX: Readonly<Record<Route, number>> = Object.fromEntries(ROUTES.map((r, i) => [r, i])) as Record<
+  Route,
+  number
+>;
+
+/** Statuses tracknum answers; anything else (none expected) counts as 'other'. */
+const STATUSES = [200, 400, 404, 405, 414, 422, 431, 500, 503] as const;
+const STATUS_INDEX = new Int8Array(600).fill(STATUSES.length);
+STATUSES.forEach((status, i) => (STATUS_INDEX[status] = i));
+const STATUS_LABELS = [...STATUSES.map(String), 'other'];
+
+/** Parameters named in validation failures; 'other' is an unknown or malformed one. */
+const VALIDATED = [...ORDER_PARAMETERS, 'other'] as const;
+
+/** Upper bounds (seconds) of the handler latency histogram of GET /next-tracking-number. */
+export const LATENCY_BUCKETS = [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01] as const;
+
+// Worker region layout.
+const REQUESTS = 0;
+const ISSUED = REQUESTS + ROUTES.length * STATUS_LABELS.length;
+const INVALID = ISSUED + 1;
+const LATENCY = INVALID + VALIDATED.length; // one per bucket, then +Inf
+const LATENCY_SUM = LATENCY + LATENCY_BUCKETS.length + 1;
+const WORKER_FIELDS = LATENCY_SUM + 1;
+
+// Primary region layout.
+const WORKER_RESTARTS = 0;
+const LEASE_LOSSES = 1;
+const FENCED_MS_BEFORE = 2; // total fenced time of earlier spells, in ms
+const FENCED_SINCE = 3; // monotonic ms when the current spell began, or 0
+const PRIMARY_FIELDS = 4;
+
+/** Float64 values per 64-byte cache line: regions are whole lines. */
+const LINE = 8;
+const REGION = Math.ceil(Math.max(WORKER_FIELDS, PRIMARY_FIELDS) / LINE) * LINE;
+
+export function createMetricsBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer((MAX_WORKERS + 1) * REGION * Float64Array.BYTES_PER_ELEMENT);
 }
 
-/** One worker's view: counts the numbers it issued. */
-export class IssuedCounter {
-  readonly #slots: Float64Array;
-  readonly #index: number;
+/** One worker's counters. */
+export class WorkerMetrics {
+  readonly #values: Float64Array;
+  readonly #base: number;
 
   constructor(buffer: SharedArrayBuffer, workerIndex: number) {
     if (!Number.isInteger(workerIndex) || workerIndex < 1 || workerIndex > MAX_WORKERS) {
       throw new RangeError(`worker index must be 1..${MAX_WORKERS}, got ${workerIndex}`);
     }
-    this.#slots = new Float64Array(buffer);
-    this.#index = workerIndex * SLOT;
+    this.#values = new Float64Array(buffer);
+    this.#base = workerIndex * REGION;
   }
 
-  increment(): void {
-    this.#slots[this.#index]! += 1;
+  request(route: number, status: number): void {
+    const statusIndex = STATUS_INDEX[status] ?? STATUSES.length;
+    this.#values[this.#base + REQUESTS + route * STATUS_LABELS.length + statusIndex]! += 1;
   }
+
+  issued(): void {
+    this.#values[this.#base + ISSUED]! += 1;
+  }
+
+  /** A validation failure naming ORDER_PARAMETERS[parameter], or -1 for an unknown or malformed one. */
+  invalid(parameter: number): void {
+    const index = parameter >= 0 && parameter < ORDER_PARAMETERS.length ? parameter : ORDER_PARAMETERS.length;
+    this.#values[this.#base + INVALID + index]! += 1;
+  }
+
+  latency(seconds: number): void {
+    let bucket = 0;
+    while (bucket < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[bucket]!) bucket += 1;
+    this.#values[this.#base + LATENCY + bucket]! += 1;
+    this.#values[this.#base + LATENCY_SUM]! += seconds;
+  }
+}
+
+/** The primary's counters: worker restarts and node-ID losses. */
+export class PrimaryMetrics {
+  readonly #values: Float64Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.#values = new Float64Array(buffer);
+  }
+
+  workerRestarted(): void {
+    this.#values[WORKER_RESTARTS]! += 1;
+  }
+
+  /** Issuing stopped because the node ID was lost, at monotonic time `nowMs`. */
+  fenced(nowMs: number): void {
+    this.#values[LEASE_LOSSES]! += 1;
+    if (this.#values[FENCED_SINCE] === 0) this.#values[FENCED_SINCE] = nowMs;
+  }
+
+  /** Issuing resumed under a new node ID. */
+  unfenced(nowMs: number): void {
+    const since = this.#values[FENCED_SINCE]!;
+    if (since === 0) return;
+    this.#values[FENCED_MS_BEFORE]! += nowMs - since;
+    this.#values[FENCED_SINCE] = 0;
+  }
+}
+
+/** Sum of field `field` over the regions of workers 1..workers. */
+function sum(values: Float64Array, workers: number, field: number): number {
+  let total = 0;
+  for (let w = 1; w <= workers; w += 1) total += values[w * REGION + field] ?? 0;
+  return total;
 }
 
 /** Numbers issued by workers 1..workers, in order. */
 export function issuedByWorker(buffer: SharedArrayBuffer, workers: number): number[] {
-  const slots = new Float64Array(buffer);
-  return Array.from({ length: workers }, (_, i) => slots[(i + 1) * SLOT] ?? 0);
+  const values = new Float64Array(buffer);
+  return Array.from({ length: workers }, (_, i) => values[(i + 1) * REGION + ISSUED] ?? 0);
 }
 
-/** The Prometheus text exposition of the counters. */
-export function renderMetrics(buffer: SharedArrayBuffer, workers: number, nodeId: number, ready: boolean): string {
-  const issued = issuedByWorker(buffer, workers);
-  return [
-    '# HELP tracknum_numbers_issued_total Tracking numbers issued, by worker thread.',
-    '# TYPE tracknum_numbers_issued_total counter',
-    ...issued.map((count, i) => `tracknum_numbers_issued_total{worker="${i + 1}"} ${count}`),
-    '# HELP tracknum_node_id Node ID held by this instance (-1 when none).',
-    '# TYPE tracknum_node_id gauge',
-    `tracknum_node_id ${ready ? nodeId : -1}`,
-    '',
-  ].join('\n');
+export interface InstanceState {
+  control: ControlBlock;
+  workers: number;
+  /** Unix ms. */
+  wallMs: number;
+  /** monotonicMs(). */
+  monotonicMs: number;
+}
+
+/** The Prometheus text exposition of the whole instance. */
+export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): string {
+  const values = new Float64Array(buffer);
+  const { control, workers } = state;
+  const lines: string[] = [];
+  const family = (name: string, type: string, help: string): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  };
+
+  family('tracknum_requests_total', 'counter', 'HTTP requests answered, by route and status.');
+  ROUTES.forEach((route, r) =>
+    STATUS_LABELS.forEach((status, s) => {
+      const count = sum(values, workers, REQUESTS + r * STATUS_LABELS.length + s);
+      if (count > 0) lines.push(`tracknum_requests_total{route="${route}",status="${status}"} ${count}`);
+    }),
+  );
+
+  family('tracknum_numbers_issued_total', 'counter', 'Tracking numbers issued, by worker thread.');
+  issuedByWorker(buffer, workers).forEach((count, i) =>
+    lines.push(`tracknum_numbers_issued_total{worker="${i + 1}"} ${count}`),
+  );
+
+  family('tracknum_validation_failures_total', 'counter', 'Rejected parameters of GET /next-tracking-number.');
+  VALIDATED.forEach((parameter, p) =>
+    lines.push(`tracknum_validation_failures_total{parameter="${parameter}"} ${sum(values, workers, INVALID + p)}`),
+  );
+
+  family(
+    'tracknum_issue_duration_seconds',
+    'histogram',
+    'Time in the GET /next-tracking-number handler (validation, allocation, encoding, writing the answer).',
+  );
+  let cumulative = 0;
+  LATENCY_BUCKETS.forEach((bound, b) => {
+    cumulative += sum(values, workers, LATENCY + b);
+    lines.push(`tracknum_issue_duration_seconds_bucket{le="${bound}"} ${cumulative}`);
+  });
+  cumulative += sum(values, workers, LATENCY + LATENCY_BUCKETS.length);
+  lines.push(`tracknum_issue_duration_seconds_bucket{le="+Inf"} ${cumulative}`);
+  lines.push(`tracknum_issue_duration_seconds_sum ${sum(values, workers, LATENCY_SUM)}`);
+  lines.push(`tracknum_issue_duration_seconds_count ${cumulative}`);
+
+  const issuing = readGeneration(control) !== 0;
+  family('tracknum_node_id', 'gauge', 'Node ID this instance issues under (-1 when none).');
+  lines.push(`tracknum_node_id ${issuing ? readNodeId(control) : -1}`);
+
+  const trustedForMs = leaseTrustedForMs(control, state.monotonicMs);
+  family('tracknum_lease_trusted_seconds', 'gauge', 'Seconds the node-ID lease is still trusted (absent: no lease).');
+  if (trustedForMs !== undefined) lines.push(`tracknum_lease_trusted_seconds ${Math.max(0, trustedForMs / 1000)}`);
+  family('tracknum_issuing', 'gauge', '1 while numbers can be issued (node ID held, lease trusted).');
+  lines.push(`tracknum_issuing ${issuing && isLeaseTrusted(control, state.monotonicMs) ? 1 : 0}`);
+
+  family('tracknum_lease_losses_total', 'counter', 'Times issuing stopped because the node ID was lost.');
+  lines.push(`tracknum_lease_losses_total ${values[LEASE_LOSSES] ?? 0}`);
+  const since = values[FENCED_SINCE] ?? 0;
+  const fencedMs = (values[FENCED_MS_BEFORE] ?? 0) + (since === 0 ? 0 : state.monotonicMs - since);
+  family('tracknum_fenced_seconds_total', 'counter', 'Time spent not issuing after a node-ID loss.');
+  lines.push(`tracknum_fenced_seconds_total ${fencedMs / 1000}`);
+
+  family('tracknum_high_water_second', 'gauge', 'Reserved and persisted limit of seconds (since 2025-01-01).');
+  lines.push(`tracknum_high_water_second ${readLimit(control)}`);
+  family('tracknum_high_water_headroom_seconds', 'gauge', 'Seconds between the wall clock and the reserved limit.');
+  lines.push(`tracknum_high_water_headroom_seconds ${readLimit(control) - secondOf(state.wallMs)}`);
+
+  family('tracknum_worker_restarts_total', 'counter', 'Worker threads restarted after dying.');
+  lines.push(`tracknum_worker_restarts_total ${values[WORKER_RESTARTS] ?? 0}`);
+  family('tracknum_workers', 'gauge', 'Configured worker threads.');
+  lines.push(`tracknum_workers ${workers}`);
+  lines.push('');
+  return lines.join('\n');
 }

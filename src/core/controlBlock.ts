@@ -10,14 +10,24 @@
  *   bytes 12..15 generation  Int32: 0 = not issuing (fenced, starting, draining); otherwise bumped
  *                            on every change of node ID or clock so workers drop stale blocks
  *   bytes 16..19 nodeId      Int32: the node ID held while generation != 0
- *   bytes 20..23 draining    Int32: 1 once shutdown has begun
+ *   bytes 20..23 draining    Int32: 1 once shutdown has begun (not ready, still issuing),
+ *                            2 once workers drain (no more numbers)
+ *   bytes 24..27 leased      Int32: 1 while the node ID is held under a lease that can run out (etcd)
+ *   bytes 28..31 trusted     Int32: until when that lease is trusted, in monotonicMs() modulo 2^32
+ *
+ * `trusted` lets workers refuse by themselves once the lease may have run out,
+ * even if the primary has not yet run to fence them (a process frozen and
+ * resumed wakes every thread at once). Modulo 2^32 ms keeps it one atomic
+ * word; the comparison is right while the deadline is within 24 days of now.
  */
-export const CONTROL_BLOCK_BYTES = 24;
+export const CONTROL_BLOCK_BYTES = 32;
 
 const LIMIT = 2;
 const GENERATION = 3;
 const NODE_ID = 4;
 const DRAINING = 5;
+const LEASED = 6;
+const TRUSTED = 7;
 
 export interface ControlBlock {
   readonly buffer: SharedArrayBuffer;
@@ -41,7 +51,10 @@ export function viewControlBlock(buffer: SharedArrayBuffer): ControlBlock {
 export const readLimit = (block: ControlBlock): number => Atomics.load(block.words, LIMIT);
 export const readGeneration = (block: ControlBlock): number => Atomics.load(block.words, GENERATION);
 export const readNodeId = (block: ControlBlock): number => Atomics.load(block.words, NODE_ID);
-export const isDraining = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) === 1;
+/** Shutdown has begun: not ready, though numbers may still be issued for a while. */
+export const isLeaving = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) >= 1;
+/** Workers are draining: no more numbers. */
+export const isDraining = (block: ControlBlock): boolean => Atomics.load(block.words, DRAINING) === 2;
 
 export const writeLimit = (block: ControlBlock, limit: number): void => {
   Atomics.store(block.words, LIMIT, limit);
@@ -52,6 +65,29 @@ export const writeGeneration = (block: ControlBlock, generation: number): void =
 export const writeNodeId = (block: ControlBlock, nodeId: number): void => {
   Atomics.store(block.words, NODE_ID, nodeId);
 };
-export const markDraining = (block: ControlBlock): void => {
-  Atomics.store(block.words, DRAINING, 1);
+export const markLeaving = (block: ControlBlock): void => {
+  Atomics.store(block.words, DRAINING, Math.max(1, Atomics.load(block.words, DRAINING)));
 };
+export const markDraining = (block: ControlBlock): void => {
+  Atomics.store(block.words, DRAINING, 2);
+};
+
+/** Where the node ID is leased: `trustedUntil` (monotonicMs) is when workers must stop. Undefined: not leased. */
+export const writeLeaseDeadline = (block: ControlBlock, trustedUntil: number | undefined): void => {
+  if (trustedUntil === undefined || trustedUntil === Infinity) {
+    Atomics.store(block.words, LEASED, 0);
+    return;
+  }
+  Atomics.store(block.words, TRUSTED, Math.floor(trustedUntil) | 0);
+  Atomics.store(block.words, LEASED, 1);
+};
+
+/** False once the lease the node ID is held under may have run out, at monotonic time `nowMs`. */
+export const isLeaseTrusted = (block: ControlBlock, nowMs: number): boolean =>
+  Atomics.load(block.words, LEASED) === 0 || ((Atomics.load(block.words, TRUSTED) - (Math.floor(nowMs) | 0)) | 0) > 0;
+
+/** Milliseconds the lease is still trusted at monotonic time `nowMs` (negative once past), or undefined: not leased. */
+export const leaseTrustedForMs = (block: ControlBlock, nowMs: number): number | undefined =>
+  Atomics.load(block.words, LEASED) === 0
+    ? undefined
+    : (Atomics.load(block.words, TRUSTED) - (Math.floor(nowMs) | 0)) | 0;

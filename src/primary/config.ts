@@ -6,16 +6,25 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MAX_NODE_ID } from '../core/layout.js';
+import { MIN_LEASE_TTL_SECONDS } from '../core/leaseTiming.js';
 import { TracknumError } from '../errors.js';
+import type { EtcdSettings } from './etcdNodeIds.js';
 
 export interface Config {
   port: number;
   host: string;
   workers: number;
+  /** Embedded mode only. */
   nodeId: number;
+  /** Embedded mode only. */
   stateDir: string;
   reserveSeconds: number;
+  /** Seconds between SIGTERM (readiness false) and closing the listeners. */
+  shutdownDelaySeconds: number;
   logLevel: string;
+  logRequests: boolean;
+  /** Present when ETCD_ENDPOINTS is set: node IDs and high-water marks then come from etcd. */
+  etcd?: EtcdSettings;
 }
 
 interface Setting {
@@ -54,8 +63,55 @@ const SETTINGS = {
     describe: 'seconds reserved (and persisted) ahead of the wall clock',
     default: () => '10',
   },
+  shutdownDelaySeconds: {
+    flag: 'shutdown-delay',
+    env: 'SHUTDOWN_DELAY',
+    describe: 'seconds to go on serving, not ready, after SIGTERM, so load balancers move away first',
+    default: () => '0',
+  },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', describe: LOG_LEVELS.join(' | '), default: () => 'info' },
-} as const satisfies Record<keyof Config, Setting>;
+  logRequests: {
+    flag: 'log-requests',
+    env: 'LOG_REQUESTS',
+    describe: 'log one line per request: 1 or 0',
+    default: () => '0',
+  },
+  etcdEndpoints: {
+    flag: 'etcd-endpoints',
+    env: 'ETCD_ENDPOINTS',
+    describe: 'comma-separated etcd URLs; when set, node IDs are leased from etcd (NODE_ID and STATE_DIR unused)',
+    default: () => '',
+  },
+  etcdPrefix: { flag: 'etcd-prefix', env: 'ETCD_PREFIX', describe: 'etcd key prefix', default: () => '/tracknum' },
+  etcdLeaseTtl: {
+    flag: 'etcd-lease-ttl',
+    env: 'ETCD_LEASE_TTL',
+    describe: 'node-ID lease TTL in seconds; issuing stops a fifth of it (at least 1 s) before it can expire',
+    default: () => '10',
+  },
+  etcdCaFile: {
+    flag: 'etcd-ca-file',
+    env: 'ETCD_CA_FILE',
+    describe: 'CA certificate (PEM) for TLS',
+    default: () => '',
+  },
+  etcdCertFile: {
+    flag: 'etcd-cert-file',
+    env: 'ETCD_CERT_FILE',
+    describe: 'client certificate (PEM) for TLS',
+    default: () => '',
+  },
+  etcdKeyFile: { flag: 'etcd-key-file', env: 'ETCD_KEY_FILE', describe: 'client key (PEM) for TLS', default: () => '' },
+  etcdUsername: { flag: 'etcd-username', env: 'ETCD_USERNAME', describe: 'etcd user', default: () => '' },
+  etcdPassword: {
+    flag: 'etcd-password',
+    env: 'ETCD_PASSWORD',
+    describe: 'etcd password (prefer the variable: flags show in ps)',
+    default: () => '',
+  },
+} as const satisfies Record<string, Setting>;
+
+type SettingKey = keyof typeof SETTINGS;
 
 export function helpText(env: NodeJS.ProcessEnv = process.env): string {
   const lines = Object.values(SETTINGS).map(
@@ -85,7 +141,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (values['help'] === true) return 'help';
 
   const problems: string[] = [];
-  const raw = (key: keyof Config): { text: string; name: string } => {
+  const raw = (key: SettingKey): { text: string; name: string } => {
     const s = SETTINGS[key];
     const flagValue = values[s.flag];
     if (typeof flagValue === 'string') return { text: flagValue, name: `--${s.flag}` };
@@ -93,7 +149,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     if (envValue !== undefined && envValue !== '') return { text: envValue, name: s.env };
     return { text: s.default(env), name: s.env };
   };
-  const integer = (key: keyof Config, min: number, max: number): number => {
+  const integer = (key: SettingKey, min: number, max: number): number => {
     const { text, name } = raw(key);
     if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
       problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
@@ -109,8 +165,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     nodeId: integer('nodeId', 0, MAX_NODE_ID),
     stateDir: raw('stateDir').text,
     reserveSeconds: integer('reserveSeconds', 5, 3600),
+    shutdownDelaySeconds: integer('shutdownDelaySeconds', 0, 60),
     logLevel: raw('logLevel').text,
+    logRequests: integer('logRequests', 0, 1) === 1,
   };
+  const etcd = etcdSettings(raw, integer, problems);
+  if (etcd !== undefined) {
+    config.etcd = etcd;
+    // A pinned node ID would defeat the lease: refuse it rather than ignore it.
+    if (values[SETTINGS.nodeId.flag] !== undefined || (env[SETTINGS.nodeId.env] ?? '') !== '') {
+      problems.push(
+        `${raw('nodeId').name} is for the embedded mode; with ETCD_ENDPOINTS the node ID is leased from etcd`,
+      );
+    }
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     problems.push(
       `${raw('logLevel').name} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(config.logLevel)}`,
@@ -120,4 +188,53 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     throw new TracknumError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, { problems });
   }
   return config;
+}
+
+function etcdSettings(
+  raw: (key: SettingKey) => { text: string; name: string },
+  integer: (key: SettingKey, min: number, max: number) => number,
+  problems: string[],
+): EtcdSettings | undefined {
+  const endpointsText = raw('etcdEndpoints').text.trim();
+  if (endpointsText === '') return undefined;
+  const endpoints = endpointsText.split(',').map((endpoint) => endpoint.trim());
+  for (const endpoint of endpoints) {
+    if (!/^https?:\/\/[^/\s]+$/.test(endpoint)) {
+      problems.push(
+        `${raw('etcdEndpoints').name} must list URLs such as http://10.0.0.1:2379, got ${JSON.stringify(endpoint)}`,
+      );
+    }
+  }
+  const prefix = raw('etcdPrefix');
+  if (!/^\/[\w.-]+(\/[\w.-]+)*$/.test(prefix.text)) {
+    problems.push(
+      `${prefix.name} must look like /tracknum or /a/b (no trailing slash), got ${JSON.stringify(prefix.text)}`,
+    );
+  }
+  const settings: EtcdSettings = {
+    endpoints,
+    prefix: prefix.text,
+    leaseTtlSeconds: integer('etcdLeaseTtl', MIN_LEASE_TTL_SECONDS, 600),
+  };
+  const optional = {
+    caFile: 'etcdCaFile',
+    certFile: 'etcdCertFile',
+    keyFile: 'etcdKeyFile',
+    username: 'etcdUsername',
+    password: 'etcdPassword',
+  } as const;
+  for (const [field, key] of Object.entries(optional)) {
+    const text = raw(key).text;
+    if (text !== '') settings[field as keyof typeof optional] = text;
+  }
+  if ((settings.certFile === undefined) !== (settings.keyFile === undefined)) {
+    problems.push('ETCD_CERT_FILE and ETCD_KEY_FILE go together');
+  }
+  if ((settings.certFile !== undefined || settings.keyFile !== undefined) && settings.caFile === undefined) {
+    problems.push('ETCD_CERT_FILE and ETCD_KEY_FILE need ETCD_CA_FILE');
+  }
+  if (settings.caFile !== undefined && endpoints.some((endpoint) => endpoint.startsWith('http:'))) {
+    problems.push(`${raw('etcdEndpoints').name} must use https:// URLs when ETCD_CA_FILE is set`);
+  }
+  return settings;
 }

@@ -11,8 +11,28 @@ export interface NodeIdLease {
   readonly nodeId: number;
   /** Where the high-water mark of this node ID is kept. */
   readonly highWater: HighWaterStore;
+  /**
+   * Resolves, with the reason, once the node ID may no longer be used: issuing
+   * must stop at once. Never resolves for a node ID that cannot be lost.
+   */
+  readonly lost: Promise<string>;
+  /** Until when (monotonicMs) the node ID is certainly held; Infinity when it cannot run out. */
+  readonly trustedUntil: number;
   /** Gives the node ID up; call only after the last number was issued. */
   release(): Promise<void>;
+}
+
+/** Where node IDs come from: the configured one (embedded mode) or etcd. */
+export interface NodeIdSource {
+  /** Claims a node ID; start-up fails if this throws. */
+  claim(): Promise<NodeIdLease>;
+  /** Frees what the source holds open (connections), after the last release. */
+  close(): void;
+}
+
+/** The embedded mode: one configured node ID, held until shutdown. */
+export function configuredNodeIds(nodeId: number, stateDir: string): NodeIdSource {
+  return { claim: () => claimConfiguredNodeId(nodeId, stateDir), close: () => undefined };
 }
 
 /**
@@ -39,6 +59,8 @@ export async function claimConfiguredNodeId(nodeId: number, stateDir: string): P
   return {
     nodeId,
     highWater: fileHighWaterStore(directory.path, nodeId),
+    lost: new Promise(() => undefined),
+    trustedUntil: Infinity,
     release: async () => {
       await node.release();
       await directory.release();

@@ -3,13 +3,21 @@
  * workers, keeps the reservation ahead of the wall clock, and shuts down in
  * order: stop issuing, drain, persist, release.
  */
-import { createControlBlock, markDraining } from '../core/controlBlock.js';
+import {
+  createControlBlock,
+  markDraining,
+  markLeaving,
+  writeLeaseDeadline,
+  type ControlBlock,
+} from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createWorkerCounters } from '../metrics.js';
+import { createMetricsBuffer, PrimaryMetrics } from '../metrics.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import type { Config } from './config.js';
-import { claimConfiguredNodeId } from './nodeIdLease.js';
+import { EtcdNodeIds } from './etcdNodeIds.js';
+import { configuredNodeIds, type NodeIdLease, type NodeIdSource } from './nodeIdLease.js';
 import { probePort } from './portProbe.js';
 import { SecondsReservation } from './reservation.js';
 import { WorkerPool } from './workerPool.js';
@@ -35,55 +43,117 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     );
   }
   const port = await probePort(config.host, config.port);
-  const lease = await claimConfiguredNodeId(config.nodeId, config.stateDir);
+  const source =
+    config.etcd === undefined ? configuredNodeIds(config.nodeId, config.stateDir) : new EtcdNodeIds(config.etcd, log);
+  const control = createControlBlock();
+  const reservation = new SecondsReservation(control, { aheadSeconds: config.reserveSeconds });
+  let lease: NodeIdLease;
+  try {
+    lease = await source.claim();
+  } catch (error) {
+    source.close();
+    throw error;
+  }
   let pool: WorkerPool | undefined;
   try {
-    const control = createControlBlock();
-    const reservation = new SecondsReservation(control, lease.highWater, { aheadSeconds: config.reserveSeconds });
-    await reservation.begin(lease.nodeId);
+    await adopt(lease, control, reservation);
     log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held; seconds reserved');
 
+    const counters = createMetricsBuffer();
+    const metrics = new PrimaryMetrics(counters);
     pool = new WorkerPool({
       count: config.workers,
+      onRestart: () => metrics.workerRestarted(),
       settings: {
         control: control.buffer,
-        counters: createWorkerCounters(),
+        counters,
         workers: config.workers,
         host: config.host,
         port,
         logLevel: config.logLevel,
+        logRequests: config.logRequests,
       },
       log,
     });
     await pool.start();
 
     let extending: Promise<void> | undefined;
+    let extensionFailing = false;
     const timer = setInterval(() => {
+      // Workers check this deadline themselves on every number (see controlBlock.ts).
+      writeLeaseDeadline(control, lease.trustedUntil);
       if (extending !== undefined || !reservation.needsExtension()) return;
       extending = reservation
         .extend()
-        .catch((error: unknown) =>
-          log.error({ err: error }, 'could not extend the reservation; issuance stops at its limit'),
+        .then(
+          () => {
+            if (extensionFailing) log.info({ limit: reservation.limit }, 'reservation extended again');
+            extensionFailing = false;
+          },
+          (error: unknown) => {
+            // Logged once per failing spell, not twice a second.
+            if (!extensionFailing)
+              log.error({ err: error }, 'could not extend the reservation; issuing stops at its limit');
+            extensionFailing = true;
+          },
         )
         .finally(() => {
           extending = undefined;
         });
     }, RESERVATION_CHECK_MS);
 
+    let stopping = false;
+    let wakeOnStop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (wakeOnStop = resolve));
+    // Holds a node ID for as long as the service runs: when the lease is lost,
+    // issuing stops at once and a node ID is claimed again.
+    const holding = (async () => {
+      for (;;) {
+        const reason = await Promise.race([lease.lost, stopped.then(() => undefined)]);
+        if (reason === undefined || stopping) return;
+        reservation.stop();
+        metrics.fenced(monotonicMs());
+        log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
+        await lease.release().catch(() => undefined);
+        const next = await reclaim(source, control, reservation, () => stopping, stopped, log);
+        if (next === undefined) return;
+        lease = next;
+        metrics.unfenced(monotonicMs());
+        log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held again; issuing resumed');
+      }
+    })();
+
     const running = pool;
     let shuttingDown: Promise<void> | undefined;
     const shutdown = (): Promise<void> =>
       (shuttingDown ??= (async () => {
+        // Not ready first, so that load balancers move away while numbers are still issued.
+        markLeaving(control);
+        if (config.shutdownDelaySeconds > 0) {
+          log.info({ seconds: config.shutdownDelaySeconds }, 'shutting down: not ready; still serving for a while');
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
+        }
         log.info('shutting down: draining workers');
+        stopping = true;
+        wakeOnStop();
         markDraining(control);
         clearInterval(timer);
         await running.drain();
         reservation.stop();
+        await holding;
         await extending;
-        const mark = await reservation.settle();
-        log.info({ highWaterSecond: mark }, 'high-water mark persisted; waiting for open connections to close');
+        try {
+          const mark = await reservation.settle();
+          log.info({ highWaterSecond: mark }, 'high-water mark persisted');
+        } catch (error) {
+          // The mark stored last is still above every second used: only the saving is lost.
+          log.warn({ err: error }, 'could not lower the high-water mark; the next start skips ahead');
+        }
+        // No number can be issued any more, so the node ID can go to another instance now.
+        await lease.release().catch((error: unknown) => log.warn({ err: error }, 'could not release the node ID'));
+        source.close();
+        log.info('node ID released; waiting for open connections to close');
         await running.exited();
-        await lease.release();
         log.info('stopped');
       })());
 
@@ -91,7 +161,48 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     return { port, nodeId: lease.nodeId, shutdown };
   } catch (error) {
     await pool?.drain();
-    await lease.release();
+    await lease.release().catch(() => undefined);
+    source.close();
     throw error;
   }
+}
+
+const RECLAIM_BACKOFF_MS = [250, 500, 1000, 2000];
+
+/**
+ * Claims a node ID again and begins issuing under it, retrying until it works
+ * or the service stops (then undefined). Readiness stays false meanwhile.
+ */
+async function reclaim(
+  source: NodeIdSource,
+  control: ControlBlock,
+  reservation: SecondsReservation,
+  isStopping: () => boolean,
+  stopped: Promise<void>,
+  log: Logger,
+): Promise<NodeIdLease | undefined> {
+  for (let attempt = 0; !isStopping(); attempt += 1) {
+    let lease: NodeIdLease | undefined;
+    try {
+      lease = await source.claim();
+      await adopt(lease, control, reservation);
+      if (!isStopping()) return lease;
+      reservation.stop();
+      await lease.release().catch(() => undefined);
+      return undefined;
+    } catch (error) {
+      reservation.stop();
+      await lease?.release().catch(() => undefined);
+      if (attempt === 0 || attempt % 20 === 0) log.warn({ err: error, attempt }, 'could not claim a node ID; retrying');
+    }
+    const wait = RECLAIM_BACKOFF_MS[Math.min(attempt, RECLAIM_BACKOFF_MS.length - 1)] ?? 2000;
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), stopped]);
+  }
+  return undefined;
+}
+
+/** Starts issuing under a freshly claimed node ID, telling workers until when its lease holds. */
+async function adopt(lease: NodeIdLease, control: ControlBlock, reservation: SecondsReservation): Promise<void> {
+  writeLeaseDeadline(control, lease.trustedUntil);
+  await reservation.begin(lease.nodeId, lease.highWater);
 }

@@ -35,16 +35,16 @@ export interface ReservationOptions {
 
 export class SecondsReservation {
   readonly #control: ControlBlock;
-  readonly #store: HighWaterStore;
+  /** The store of the node ID issued under; replaced when the node ID changes. */
+  #store: HighWaterStore | undefined;
   readonly #ahead: number;
   readonly #now: () => number;
   /** Bumped on every begin(), so that workers can tell one issuing period from the next. Never reused. */
   #generation = 0;
   #issuing = false;
 
-  constructor(control: ControlBlock, store: HighWaterStore, options: ReservationOptions) {
+  constructor(control: ControlBlock, options: ReservationOptions) {
     this.#control = control;
-    this.#store = store;
     this.#ahead = options.aheadSeconds;
     this.#now = options.now ?? Date.now;
   }
@@ -55,19 +55,22 @@ export class SecondsReservation {
   }
 
   /**
-   * Starts issuing under `nodeId`: the clock moves to the stored mark (or the
-   * wall clock if later), the new mark is stored, and only then is the
-   * generation raised so that workers may issue.
+   * Starts issuing under `nodeId`, whose mark is kept in `store`: the clock
+   * moves to the stored mark (or the wall clock if later), the new mark is
+   * stored, and only then is the generation raised so that workers may issue.
+   * Called again after the node ID was lost, with the next one.
    */
-  async begin(nodeId: number): Promise<void> {
+  async begin(nodeId: number, store: HighWaterStore): Promise<void> {
     writeGeneration(this.#control, 0);
-    const stored = (await this.#store.read()) ?? 0;
+    this.#issuing = false;
+    this.#store = store;
+    const stored = (await store.read()) ?? 0;
     const start = Math.max(this.#wallSecond(), stored, clockSecond(this.#control) + 1);
     // `start` is above the stored mark and above anything this instance has
     // used, so moving the clock there only ever moves it forward.
     advanceClockTo(this.#control, start);
     const mark = Math.min(start + this.#ahead, HIGHEST_MARK);
-    await this.#store.write(mark);
+    await store.write(mark);
     writeLimit(this.#control, mark);
     writeNodeId(this.#control, nodeId);
     this.#generation += 1;
@@ -84,8 +87,11 @@ export class SecondsReservation {
   /** Raises the limit to the wall clock plus the lead; never lowers it. */
   async extend(): Promise<void> {
     const mark = Math.min(this.#wallSecond() + this.#ahead, HIGHEST_MARK);
-    if (mark <= readLimit(this.#control)) return;
-    await this.#store.write(mark);
+    const store = this.#store;
+    if (!this.#issuing || store === undefined || mark <= readLimit(this.#control)) return;
+    await store.write(mark);
+    // The node ID may have been lost while the write was under way.
+    if (!this.#issuing || store !== this.#store) return;
     writeLimit(this.#control, mark);
   }
 
@@ -102,6 +108,7 @@ export class SecondsReservation {
    */
   async settle(): Promise<number> {
     const mark = Math.min(readLimit(this.#control), usedSecondsBound(this.#control));
+    if (this.#store === undefined) return mark;
     await this.#store.write(mark);
     writeLimit(this.#control, mark);
     return mark;

@@ -32,6 +32,8 @@ export interface WorkerPoolOptions {
   log: Logger;
   /** The worker module; tests swap in their own. */
   workerUrl?: URL;
+  /** Called each time a worker that died is restarted, for /metrics. */
+  onRestart?: () => void;
 }
 
 export class WorkerPool {
@@ -109,6 +111,7 @@ export class WorkerPool {
         }
         if (this.#stopping) return;
         this.restarts += 1;
+        this.#options.onRestart?.();
         log.warn({ worker: index, code, restarts: this.restarts }, 'worker exited; restarting it');
         const timer = setTimeout(() => {
           this.#restartTimers.delete(timer);

@@ -20,9 +20,12 @@ const STATUS_LINES: Record<number, string> = {
 export interface Answering {
   /** Once shutdown has begun, each answer closes its connection. */
   closeConnections: boolean;
+  /** Status of the answer written last, for /metrics (handlers are synchronous). */
+  status: number;
 }
 
 export function sendJson(res: HttpResponse, answering: Answering, status: number, body: string): void {
+  answering.status = status;
   // uWS writes "200 OK" itself when no status was written: one native call less on the hot path.
   if (status !== 200) res.writeStatus(STATUS_LINES[status] ?? `${status}`);
   res
@@ -39,6 +42,7 @@ export function endWithoutBody(
   status: number,
   headers: Record<string, string> = {},
 ): void {
+  answering.status = status;
   res.writeStatus(STATUS_LINES[status] ?? `${status}`);
   for (const [name, value] of Object.entries(headers)) res.writeHeader(name, value);
   // Content-Length 0 given explicitly: endWithoutBody(undefined, ...) aborts the process in uWS v20.30.
@@ -55,6 +59,7 @@ export interface ProblemOptions {
 /** Answers an RFC 9457 problem document for a declared error. */
 export function sendProblem(res: HttpResponse, answering: Answering, code: ErrorCode, options: ProblemOptions): void {
   const { status, title } = ERRORS[code];
+  answering.status = status;
   res.writeStatus(STATUS_LINES[status] ?? `${status}`);
   res.writeHeader('Content-Type', 'application/problem+json');
   res.writeHeader('Cache-Control', 'no-store');

@@ -3,14 +3,25 @@
  * every handler is wrapped by `guarded`, which always answers. Handlers are
  * synchronous: `req` is only valid until they return.
  */
+import { performance } from 'node:perf_hooks';
 import { Allocator, type Allocation } from '../core/allocator.js';
 import { clockSecond } from '../core/logicalClock.js';
-import { isDraining, readGeneration, readLimit, readNodeId, type ControlBlock } from '../core/controlBlock.js';
+import {
+  isDraining,
+  isLeaseTrusted,
+  isLeaving,
+  readGeneration,
+  readLimit,
+  readNodeId,
+  type ControlBlock,
+} from '../core/controlBlock.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import { secondOf } from '../core/layout.js';
 import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
 import { parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
-import type { IssuedCounter } from '../metrics.js';
+import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
+import { ORDER_PARAMETERS } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
 import { endWithoutBody, sendJson, sendProblem, type Answering } from './responses.js';
@@ -33,43 +44,46 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 export interface RouteContext {
   control: ControlBlock;
   allocator: Allocator;
-  issued: IssuedCounter;
+  counters: WorkerMetrics;
   /** The /metrics text. */
   metrics: () => string;
   answering: Answering;
   log: Logger;
+  /** Log every request (LOG_REQUESTS); off on the hot path by default. */
+  logRequests: boolean;
 }
 
 type Handler = (res: HttpResponse, req: HttpRequest) => void;
 
 export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
-  const guard = (handler: Handler): Handler => guarded(context, handler);
+  const guard = (handler: Handler, route: Route = 'other'): Handler => guarded(context, ROUTE_INDEX[route], handler);
   const { answering } = context;
-  const onlyGet = guard((res) =>
+  const onlyGet: Handler = (res) =>
     sendProblem(res, answering, 'METHOD_NOT_ALLOWED', {
       detail: 'this resource only answers GET',
       headers: { Allow: 'GET' },
-    }),
-  );
+    });
   // A HEAD must not issue a number, and its answer must have no body.
   const headNotAllowed: Handler = (res) => endWithoutBody(res, answering, 405, { Allow: 'GET' });
 
   /** One GET resource: its handler, a HEAD answer (405 unless given), and 405 for every other method. */
-  const resource = (path: string, get: Handler, head: Handler = headNotAllowed): void => {
-    app.get(path, guard(get)).head(path, guard(head)).any(path, onlyGet);
+  const resource = (route: Route, path: string, get: Handler, head: Handler = headNotAllowed): void => {
+    app.get(path, guard(get, route)).head(path, guard(head, route)).any(path, guard(onlyGet, route));
   };
 
-  resource('/next-tracking-number', nextTrackingNumber(context));
-  resource('/tracking-numbers/:number', lookUpTrackingNumber(context));
+  resource('next-tracking-number', '/next-tracking-number', nextTrackingNumber(context));
+  resource('tracking-numbers', '/tracking-numbers/:number', lookUpTrackingNumber(context));
   resource(
+    'healthz',
     '/healthz',
     (res) => sendJson(res, answering, 200, '{"status":"ok"}'),
     (res) => endWithoutBody(res, answering, 200),
   );
-  resource('/readyz', readiness(context), (res) =>
+  resource('readyz', '/readyz', readiness(context), (res) =>
     endWithoutBody(res, answering, notReadyReason(context.control) === undefined ? 200 : 503),
   );
-  resource('/metrics', (res) => {
+  resource('metrics', '/metrics', (res) => {
+    answering.status = 200;
     res.writeHeader('Content-Type', 'text/plain; version=0.0.4').end(context.metrics(), answering.closeConnections);
   });
   app.head(
@@ -84,8 +98,9 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   );
 }
 
-function guarded(context: RouteContext, handler: Handler): Handler {
+function guarded(context: RouteContext, route: number, handler: Handler): Handler {
   return (res, req) => {
+    context.answering.status = 0;
     try {
       if (headerBytes(req) > MAX_HEADER_BYTES) {
         sendProblem(res, context.answering, 'HEADERS_TOO_LARGE', {
@@ -103,6 +118,12 @@ function guarded(context: RouteContext, handler: Handler): Handler {
         res.close();
       }
     }
+    context.counters.request(route, context.answering.status);
+    if (context.logRequests) {
+      // Still inside the uWS callback, so req is valid.
+      const status = context.answering.status;
+      context.log.info({ method: req.getMethod(), url: req.getUrl(), route: ROUTES[route], status }, 'request');
+    }
   };
 }
 
@@ -118,7 +139,19 @@ function headerBytes(req: HttpRequest): number {
   return headerBytesTotal;
 }
 
+const ORDER_PARAMETER_INDEX = new Map<string, number>(ORDER_PARAMETERS.map((name, i) => [name, i]));
+
 function nextTrackingNumber(context: RouteContext): Handler {
+  const answer = issueTrackingNumber(context);
+  const { counters } = context;
+  return (res, req) => {
+    const started = performance.now();
+    answer(res, req);
+    counters.latency((performance.now() - started) / 1000);
+  };
+}
+
+function issueTrackingNumber(context: RouteContext): Handler {
   const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
   return (res, req) => {
     const raw = req.getQuery() ?? '';
@@ -130,6 +163,8 @@ function nextTrackingNumber(context: RouteContext): Handler {
     }
     const parsed = parseOrderQuery(raw);
     if (!parsed.ok) {
+      for (const problem of parsed.problems)
+        context.counters.invalid(ORDER_PARAMETER_INDEX.get(problem.parameter) ?? -1);
       sendProblem(res, context.answering, 'INVALID_PARAMETERS', {
         detail: parsed.problems.map((p) => p.detail).join('; '),
         extensions: { errors: parsed.problems },
@@ -151,7 +186,13 @@ function nextTrackingNumber(context: RouteContext): Handler {
       );
       return;
     }
-    context.issued.increment();
+    // Checked after drawing, like the generation: had the lease run out while the primary
+    // could not fence (a frozen process wakes every thread at once), the number is dropped.
+    if (!isLeaseTrusted(context.control, monotonicMs())) {
+      notIssuing(res, context, 'the node ID lease was not renewed in time; retry shortly or use another instance');
+      return;
+    }
+    context.counters.issued();
     const order = parsed.query;
     const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
     sendJson(res, context.answering, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
@@ -192,8 +233,9 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
 
 /** Why this instance cannot issue right now, or undefined when it can. */
 function notReadyReason(control: ControlBlock): string | undefined {
-  if (isDraining(control)) return 'shutting down';
+  if (isLeaving(control)) return 'shutting down';
   if (readGeneration(control) === 0) return 'no node ID held';
+  if (!isLeaseTrusted(control, monotonicMs())) return 'node ID lease not renewed in time';
   // The wall clock too: workers move the clock up to it on their next draw.
   if (Math.max(clockSecond(control), secondOf(Date.now())) >= readLimit(control)) return 'reserved seconds used up';
   return undefined;

@@ -5,8 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Allocator } from '../core/allocator.js';
-import { readGeneration, readNodeId, viewControlBlock } from '../core/controlBlock.js';
-import { IssuedCounter, renderMetrics } from '../metrics.js';
+import { viewControlBlock } from '../core/controlBlock.js';
+import { monotonicMs } from '../core/monotonicClock.js';
+import { renderMetrics, WorkerMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
 import type { Answering } from './responses.js';
@@ -21,15 +22,22 @@ const tell = (message: WorkerToPrimary): void => port.postMessage(message);
 const log = createLogger({ role: 'worker', worker: settings.workerIndex });
 const uws = loadUws();
 const control = viewControlBlock(settings.control);
-const answering: Answering = { closeConnections: false };
+const answering: Answering = { closeConnections: false, status: 0 };
 const app = uws.App();
 registerRoutes(app, {
   control,
   allocator: new Allocator(control),
-  issued: new IssuedCounter(settings.counters, settings.workerIndex),
-  metrics: () => renderMetrics(settings.counters, settings.workers, readNodeId(control), readGeneration(control) !== 0),
+  counters: new WorkerMetrics(settings.counters, settings.workerIndex),
+  metrics: () =>
+    renderMetrics(settings.counters, {
+      control,
+      workers: settings.workers,
+      wallMs: Date.now(),
+      monotonicMs: monotonicMs(),
+    }),
   answering,
   log,
+  logRequests: settings.logRequests,
 });
 
 let listenSocket: ListenSocket | false = false;

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
+import { startLoad, waitForIssued } from '../helpers/load.js';
 import { ROOT, drawNumbers, freshStateDir, get, orderPath, startService } from '../helpers/service.js';
 
 describe('start-up', () => {
@@ -124,6 +126,48 @@ describe('start-up', () => {
 });
 
 describe('shutdown', () => {
+  it('on SIGTERM: not ready at once, issuing through SHUTDOWN_DELAY, then drains, persists and exits 0 in time', async () => {
+    const delayMs = 2000;
+    const service = await startService({ env: { SHUTDOWN_DELAY: String(delayMs / 1000) } });
+    const load = startLoad([service.port], 8);
+    await waitForIssued(load, 2000);
+    const signalledAt = performance.now();
+    service.child.kill('SIGTERM');
+    let notReadyAt: number | undefined;
+    while (notReadyAt === undefined && performance.now() - signalledAt < 5000) {
+      const readiness = await get(service.port, '/readyz').catch(() => undefined);
+      if (readiness?.status === 503) notReadyAt = performance.now();
+    }
+    const { code } = await service.exited;
+    const exitedAt = performance.now();
+    const draws = await load.stop();
+
+    assert.equal(code, 0);
+    assert.ok(notReadyAt !== undefined && notReadyAt - signalledAt < 1000, 'readiness went false at once');
+    // Within the unit's stop timeout (30 s), idle keep-alive connections included.
+    assert.ok(exitedAt - signalledAt < 25_000, `exited ${(exitedAt - signalledAt).toFixed(0)} ms after SIGTERM`);
+    // Load balancers get the delay to move away, while numbers are still issued.
+    const duringDelay = draws.filter((d) => d.at > notReadyAt && d.at < signalledAt + delayMs - 300);
+    assert.ok(duringDelay.length > 100, `${duringDelay.length} answers during the delay`);
+    assert.deepEqual(
+      duringDelay.filter((d) => d.status !== 200).map((d) => d.status),
+      [],
+    );
+    // Afterwards: 200, 503 with Retry-After while draining, or a closed connection; nothing else.
+    assert.ok(draws.every((d) => [200, 503, 0].includes(d.status)));
+    const order = [
+      'shutting down: not ready; still serving for a while',
+      'shutting down: draining workers',
+      'high-water mark persisted',
+      'node ID released; waiting for open connections to close',
+      'stopped',
+    ].map((msg) => service.logs.findIndex((line) => line.msg === msg));
+    assert.ok(
+      order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1]!)),
+      `log order ${order.join(', ')}`,
+    );
+  });
+
   it('on SIGTERM under load: finishes in-flight requests, answers only 200 or 503, exits 0', async () => {
     const service = await startService();
     const load = drawNumbers(service.port, 10_000_000, 16);
@@ -136,7 +180,8 @@ describe('shutdown', () => {
     // Requests that reached the server while it drained get 503 with Connection: close;
     // nothing else but 200 may come back.
     assert.ok(failures <= 16 * 2, `${failures} non-200 answers`);
-    assert.ok(service.logs.some((l) => l.msg === 'high-water mark persisted; waiting for open connections to close'));
+    assert.ok(service.logs.some((l) => l.msg === 'high-water mark persisted'));
+    assert.ok(service.logs.some((l) => l.msg === 'node ID released; waiting for open connections to close'));
     assert.ok(service.logs.some((l) => l.msg === 'stopped'));
   });
 

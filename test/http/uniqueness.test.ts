@@ -3,7 +3,7 @@
  * clock steps, against real server processes.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
@@ -16,16 +16,7 @@ import {
   startService,
   issuedByWorker,
 } from '../helpers/service.js';
-
-const LIBFAKETIME_PATHS = ['x86_64', 'aarch64'].map((arch) => `/usr/lib/${arch}-linux-gnu/faketime/libfaketime.so.1`);
-const LIBFAKETIME = LIBFAKETIME_PATHS.find((path) => existsSync(path)) ?? LIBFAKETIME_PATHS[0]!;
-
-function requireFaketime(): void {
-  assert.ok(
-    existsSync(LIBFAKETIME),
-    `libfaketime is missing (${LIBFAKETIME_PATHS.join(' or ')}): install it with "apt-get install -y faketime" (scripts/install-test-tools.sh does)`,
-  );
-}
+import { LIBFAKETIME, requireFaketime, shiftedClockEnv } from '../helpers/faketime.js';
 
 const secondsOf = (numbers: readonly string[]): number[] =>
   numbers.map((n) => {
@@ -143,7 +134,7 @@ describe('uniqueness', () => {
     await first.exited;
     const behind = await startService({
       stateDir,
-      env: { LD_PRELOAD: LIBFAKETIME, FAKETIME: '-1h', FAKETIME_DONT_FAKE_MONOTONIC: '1' },
+      env: shiftedClockEnv('-1h'),
     });
     try {
       const behindBy = Date.now() - Date.parse((await get(behind.port, orderPath())).json().created_at);

@@ -19,7 +19,9 @@ describe('configuration', () => {
       nodeId: 0,
       stateDir: './state',
       reserveSeconds: 10,
+      shutdownDelaySeconds: 0,
       logLevel: 'info',
+      logRequests: false,
     });
   });
 
@@ -66,8 +68,93 @@ describe('configuration', () => {
 
   it('answers --help with a text naming every setting', () => {
     assert.equal(loadConfig(['--help'], {}), 'help');
-    for (const name of ['PORT', 'HOST', 'WORKERS', 'NODE_ID', 'STATE_DIR', 'RESERVE_SECONDS', 'LOG_LEVEL']) {
+    for (const name of [
+      'PORT',
+      'HOST',
+      'WORKERS',
+      'NODE_ID',
+      'STATE_DIR',
+      'RESERVE_SECONDS',
+      'LOG_LEVEL',
+      'ETCD_ENDPOINTS',
+      'ETCD_PREFIX',
+      'ETCD_LEASE_TTL',
+      'ETCD_CA_FILE',
+      'ETCD_CERT_FILE',
+      'ETCD_KEY_FILE',
+      'ETCD_USERNAME',
+      'ETCD_PASSWORD',
+    ]) {
       assert.ok(helpText().includes(name), name);
     }
+  });
+
+  it('is in the embedded mode unless ETCD_ENDPOINTS is set', () => {
+    assert.equal(load([]).etcd, undefined);
+    assert.equal(load([], { ETCD_ENDPOINTS: ' ' }).etcd, undefined);
+  });
+
+  it('reads the etcd settings, with defaults, and a flag wins over its variable', () => {
+    assert.deepEqual(load([], { ETCD_ENDPOINTS: 'http://10.0.0.1:2379, http://10.0.0.2:2379' }).etcd, {
+      endpoints: ['http://10.0.0.1:2379', 'http://10.0.0.2:2379'],
+      prefix: '/tracknum',
+      leaseTtlSeconds: 10,
+    });
+    assert.deepEqual(
+      load(['--etcd-lease-ttl', '30', '--etcd-prefix', '/prod/tracknum'], {
+        ETCD_ENDPOINTS: 'https://etcd.internal:2379',
+        ETCD_LEASE_TTL: '5',
+        ETCD_CA_FILE: '/etc/tracknum/ca.pem',
+        ETCD_CERT_FILE: '/etc/tracknum/client.pem',
+        ETCD_KEY_FILE: '/etc/tracknum/client-key.pem',
+        ETCD_USERNAME: 'tracknum',
+        ETCD_PASSWORD: 'secret',
+      }).etcd,
+      {
+        endpoints: ['https://etcd.internal:2379'],
+        prefix: '/prod/tracknum',
+        leaseTtlSeconds: 30,
+        caFile: '/etc/tracknum/ca.pem',
+        certFile: '/etc/tracknum/client.pem',
+        keyFile: '/etc/tracknum/client-key.pem',
+        username: 'tracknum',
+        password: 'secret',
+      },
+    );
+  });
+
+  it('lists every invalid etcd setting in one error', () => {
+    assert.throws(
+      () =>
+        load([], {
+          ETCD_ENDPOINTS: 'http://ok:2379,etcd:2379',
+          ETCD_PREFIX: 'tracknum/',
+          ETCD_LEASE_TTL: '2',
+          ETCD_CERT_FILE: '/c.pem',
+          NODE_ID: '3',
+        }),
+      (error) => {
+        assert.ok(isTracknumError(error) && error.code === 'CONFIG_INVALID');
+        const problems = error.context['problems'] as string[];
+        assert.equal(problems.length, 6, problems.join('\n'));
+        for (const part of [
+          '"etcd:2379"',
+          'ETCD_PREFIX',
+          'ETCD_LEASE_TTL',
+          'go together',
+          'need ETCD_CA_FILE',
+          'NODE_ID is for the embedded mode',
+        ])
+          assert.ok(error.message.includes(part), part);
+        return true;
+      },
+    );
+  });
+
+  it('wants https endpoints when TLS is configured', () => {
+    assert.throws(
+      () => load([], { ETCD_ENDPOINTS: 'http://etcd:2379', ETCD_CA_FILE: '/ca.pem' }),
+      /must use https:\/\/ URLs/,
+    );
   });
 });

@@ -42,9 +42,9 @@ describe('seconds reservation', () => {
     const { state, store, watch } = memoryStore();
     const control = createControlBlock();
     watch(control);
-    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(1000) });
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
     assert.equal(readGeneration(control), 0);
-    await reservation.begin(5);
+    await reservation.begin(5, store);
     assert.deepEqual(state.writes, [{ second: 1010, limitAtWrite: 0 }]);
     assert.equal(readLimit(control), 1010);
     assert.notEqual(readGeneration(control), 0);
@@ -55,8 +55,8 @@ describe('seconds reservation', () => {
     const { state, store } = memoryStore();
     state.failNext = true;
     const control = createControlBlock();
-    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(1000) });
-    await assert.rejects(reservation.begin(5), /disk full/);
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+    await assert.rejects(reservation.begin(5, store), /disk full/);
     assert.equal(readGeneration(control), 0);
     assert.equal(drawMany(control, 1000, 1).length, 0);
   });
@@ -64,13 +64,13 @@ describe('seconds reservation', () => {
   it('after a crash (no settle), a restart starts above every second used, even with the clock an hour behind', async () => {
     const { store } = memoryStore();
     const first = createControlBlock();
-    const a = new SecondsReservation(first, store, { aheadSeconds: 10, now: atSecond(5000) });
-    await a.begin(1);
+    const a = new SecondsReservation(first, { aheadSeconds: 10, now: atSecond(5000) });
+    await a.begin(1, store);
     const before = drawMany(first, 5000, 1000).concat(drawMany(first, 5009, 1000));
     // Crash: no settle. A new process, whose clock is an hour behind.
     const second = createControlBlock();
-    const b = new SecondsReservation(second, store, { aheadSeconds: 10, now: atSecond(5000 - 3600) });
-    await b.begin(1);
+    const b = new SecondsReservation(second, { aheadSeconds: 10, now: atSecond(5000 - 3600) });
+    await b.begin(1, store);
     const after = drawMany(second, 5000 - 3600, 1000);
     const highestBefore = Math.max(...before.map((x) => x.second));
     assert.ok(after.length === 1000);
@@ -85,15 +85,15 @@ describe('seconds reservation', () => {
   it('settle lowers the mark to just above what was used, and a graceful restart goes on from there', async () => {
     const { state, store } = memoryStore();
     const first = createControlBlock();
-    const a = new SecondsReservation(first, store, { aheadSeconds: 30, now: atSecond(2000) });
-    await a.begin(1);
+    const a = new SecondsReservation(first, { aheadSeconds: 30, now: atSecond(2000) });
+    await a.begin(1, store);
     const before = drawMany(first, 2000, 100);
     a.stop();
     assert.equal(await a.settle(), 2001);
     assert.equal(state.mark, 2001);
     const second = createControlBlock();
-    const b = new SecondsReservation(second, store, { aheadSeconds: 30, now: atSecond(2000) });
-    await b.begin(1);
+    const b = new SecondsReservation(second, { aheadSeconds: 30, now: atSecond(2000) });
+    await b.begin(1, store);
     const after = drawMany(second, 2000, 100);
     assert.ok(after.every((x) => x.second === 2001));
     assert.equal(new Set([...before, ...after].map(key)).size, 200);
@@ -103,11 +103,11 @@ describe('seconds reservation', () => {
     const { store } = memoryStore();
     const control = createControlBlock();
     let now = 1000;
-    const reservation = new SecondsReservation(control, store, {
+    const reservation = new SecondsReservation(control, {
       aheadSeconds: 10,
       now: () => EPOCH_MS + now * 1000,
     });
-    await reservation.begin(0);
+    await reservation.begin(0, store);
     assert.equal(reservation.needsExtension(), false);
     now = 1006;
     assert.equal(reservation.needsExtension(), true);
@@ -122,8 +122,8 @@ describe('seconds reservation', () => {
   it('stop() fences at once: the next draw fails', async () => {
     const { store } = memoryStore();
     const control = createControlBlock();
-    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(100) });
-    await reservation.begin(0);
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(100) });
+    await reservation.begin(0, store);
     const allocator = new Allocator(control, 64);
     const out = { nodeId: 0, second: 0, counter: 0 };
     assert.ok(allocator.next(100, out));
@@ -134,8 +134,8 @@ describe('seconds reservation', () => {
   it('never reserves a second past the end of the layout', async () => {
     const { store } = memoryStore();
     const control = createControlBlock();
-    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: atSecond(MAX_SECOND - 3) });
-    await reservation.begin(0);
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(MAX_SECOND - 3) });
+    await reservation.begin(0, store);
     assert.equal(readLimit(control), MAX_SECOND);
     await reservation.extend();
     assert.equal(readLimit(control), MAX_SECOND);
@@ -157,8 +157,8 @@ describe('seconds reservation', () => {
     const { store } = memoryStore();
     const control = createControlBlock();
     let now = 1000;
-    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10, now: () => EPOCH_MS + now * 1000 });
-    await reservation.begin(0);
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => EPOCH_MS + now * 1000 });
+    await reservation.begin(0, store);
     now = 1009;
     assert.equal(reservation.needsExtension(), true);
     reservation.stop();
@@ -168,8 +168,8 @@ describe('seconds reservation', () => {
   it('uses the real clock by default', async () => {
     const { store } = memoryStore();
     const control = createControlBlock();
-    const reservation = new SecondsReservation(control, store, { aheadSeconds: 10 });
-    await reservation.begin(0);
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10 });
+    await reservation.begin(0, store);
     const wall = secondOf(Date.now());
     assert.ok(readLimit(control) >= wall + 9 && readLimit(control) <= wall + 11);
   });

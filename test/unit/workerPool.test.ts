@@ -2,19 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { createLogger } from '../../src/logger.js';
-import { createWorkerCounters } from '../../src/metrics.js';
+import { createMetricsBuffer, PrimaryMetrics, renderMetrics } from '../../src/metrics.js';
 import { WorkerPool } from '../../src/primary/workerPool.js';
 
-const pool = (fixture: string, count = 1): WorkerPool =>
+const pool = (fixture: string, count = 1, counters = createMetricsBuffer()): WorkerPool =>
   new WorkerPool({
     count,
+    onRestart: () => new PrimaryMetrics(counters).workerRestarted(),
     settings: {
       control: createControlBlock().buffer,
-      counters: createWorkerCounters(),
+      counters,
       workers: count,
       host: '127.0.0.1',
       port: 0,
       logLevel: 'silent',
+      logRequests: false,
     },
     log: createLogger({ role: 'test' }).child({}, { level: 'silent' }),
     workerUrl: new URL(`../fixtures/${fixture}`, import.meta.url),
@@ -29,10 +31,13 @@ const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
 
 describe('worker pool', () => {
   it('restarts a worker that dies, and drains at once even while a restart is pending', async () => {
-    const workers = pool('workerThatDies.ts');
+    const counters = createMetricsBuffer();
+    const workers = pool('workerThatDies.ts', 1, counters);
     await workers.start();
     await new Promise((resolve) => setTimeout(resolve, 300)); // died, restart scheduled 1 s later
     assert.equal(workers.restarts, 1);
+    const metrics = renderMetrics(counters, { control: createControlBlock(), workers: 1, wallMs: 0, monotonicMs: 0 });
+    assert.match(metrics, /^tracknum_worker_restarts_total 1$/m);
     await within(2000, 'drain()', workers.drain());
     await within(2000, 'exited()', workers.exited());
     await new Promise((resolve) => setTimeout(resolve, 1200));

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Builds tracknum from this checkout and installs it as a systemd service.
+#
+#   scripts/install.sh [--prefix DIR] [--destdir DIR] [--node PATH] [--no-enable] [--start]
+#
+#   --prefix DIR   where the service lives (default /opt/tracknum): dist/, node_modules/ (production only),
+#                  package.json, libexec/wait-ready.mjs
+#   --destdir DIR  staging root for packages and tests: every path is written under DIR, systemctl is not run
+#   --node PATH    node to run the service with (default: `command -v node`); its absolute path goes in the unit
+#   --no-enable    do not run systemctl (daemon-reload, enable)
+#   --start        also (re)start the service now and wait until it is ready
+#
+# Also installs /etc/systemd/system/tracknum.service and /etc/tracknum/tracknum.env.example, and creates
+# /etc/tracknum/tracknum.env from the example only when it does not exist (operator settings are never
+# overwritten). Safe to run again: it replaces the installed code and unit, and nothing else.
+set -euo pipefail
+umask 022
+
+die() {
+  echo "install: $*" >&2
+  exit 1
+}
+say() { echo "install: $*"; }
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+prefix=/opt/tracknum
+destdir=
+node=
+enable=1
+start=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift 2 ;;
+    --destdir) [ $# -ge 2 ] || die "--destdir needs a directory"; destdir=$2; shift 2 ;;
+    --node) [ $# -ge 2 ] || die "--node needs a path"; node=$2; shift 2 ;;
+    --no-enable) enable=0; shift ;;
+    --start) start=1; shift ;;
+    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+
+case "$prefix" in /*) ;; *) die "--prefix must be an absolute path, got $prefix" ;; esac
+prefix=${prefix%/}
+[ -n "$prefix" ] || die "--prefix must not be /"
+if [ -n "$destdir" ]; then
+  mkdir -p "$destdir"
+  destdir=$(cd "$destdir" && pwd)
+  if [ "$start" -eq 1 ]; then die "--start cannot be used with --destdir"; fi
+  enable=0
+elif [ "$start" -eq 1 ] && [ "$enable" -eq 0 ]; then
+  die "--start needs systemctl: drop --no-enable"
+elif [ "$(id -u)" -ne 0 ]; then
+  die "run as root to install into / (or use --destdir DIR to stage the files elsewhere)"
+fi
+
+if [ -z "$node" ]; then
+  node=$(command -v node) || die "node not found on PATH; install Node.js 20 or pass --node /path/to/node"
+fi
+case "$node" in /*) ;; *) die "node must be an absolute path, got $node" ;; esac
+[ -x "$node" ] || die "$node is not executable"
+for path in "$prefix" "$node"; do
+  # The unit takes both paths verbatim, and sed substitutes them: no spaces, %, &, | and the like.
+  case "$path" in *[!A-Za-z0-9._/+-]*) die "only letters, digits and . _ / + - are supported in unit paths: $path" ;; esac
+  # ProtectHome=yes hides these from the service (node from nvm, for example).
+  case "$(readlink -f "$path" || echo "$path")/" in
+    /home/* | /root/* | /run/user/*)
+      message="$path is under a home directory, which the unit hides (ProtectHome=yes); use a system-wide node and prefix"
+      if [ -n "$destdir" ]; then echo "install: warning: $message" >&2; else die "$message"; fi
+      ;;
+  esac
+done
+node_major=$("$node" -p 'process.versions.node.split(".")[0]')
+[ "$node_major" = 20 ] || die "$node is Node $("$node" --version); the uWebSockets.js build used has binaries for Node 20 only"
+command -v npm >/dev/null || die "npm not found on PATH"
+
+# Build in a scratch copy, as from a clean checkout, so the checkout's own node_modules and dist stay as they are.
+build=$(mktemp -d "${TMPDIR:-/tmp}/tracknum-build.XXXXXX")
+trap 'rm -rf "$build"' EXIT
+say "building in $build"
+cp -R "$repo/package.json" "$repo/package-lock.json" "$repo/tsconfig.json" "$repo/tsconfig.build.json" "$repo/src" "$build/"
+(
+  cd "$build"
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent build
+  npm prune --omit=dev --no-audit --no-fund --loglevel=error
+  # uWebSockets.js ships binaries for every platform and Node ABI (about 90 MB): keep the one this node loads.
+  keep=$("$node" -p '"uws_" + process.platform + "_" + process.arch + "_" + process.versions.modules + ".node"')
+  find node_modules/uWebSockets.js/binaries -name '*.node' ! -name "$keep" -delete
+)
+
+target=$destdir$prefix
+say "installing into $target"
+mkdir -p "$target/libexec"
+for dir in dist node_modules; do
+  # Copy next to the old one, then swap, so a failed copy leaves the old install whole.
+  rm -rf "$target/$dir.new" "$target/$dir.old"
+  cp -R "$build/$dir" "$target/$dir.new"
+  if [ -e "$target/$dir" ]; then mv "$target/$dir" "$target/$dir.old"; fi
+  mv "$target/$dir.new" "$target/$dir"
+  rm -rf "$target/$dir.old"
+done
+cp "$build/package.json" "$target/package.json"
+cp "$repo/scripts/systemd/wait-ready.mjs" "$target/libexec/wait-ready.mjs"
+
+# Fail here rather than at the first start if this node cannot load the uWebSockets.js native binding.
+# shellcheck disable=SC2016 # JavaScript, not shell
+"$node" --input-type=module -e '
+  const { pathToFileURL } = await import("node:url");
+  const { loadUws } = await import(pathToFileURL(process.argv[1]).href);
+  try { loadUws(); } catch (error) { console.error(`install: ${error.message}`); process.exit(1); }
+' "$target/dist/worker/uws.js"
+
+unit=$destdir/etc/systemd/system/tracknum.service
+mkdir -p "$(dirname "$unit")"
+sed -e "s|@NODE@|$node|g" -e "s|@PREFIX@|$prefix|g" "$repo/scripts/systemd/tracknum.service.in" >"$unit.new"
+chmod 644 "$unit.new"
+mv "$unit.new" "$unit"
+say "unit $unit (node $node)"
+
+config=$destdir/etc/tracknum
+mkdir -p "$config"
+cp "$repo/scripts/systemd/tracknum.env.example" "$config/tracknum.env.example"
+if [ -e "$config/tracknum.env" ]; then
+  say "kept $config/tracknum.env (compare with tracknum.env.example for new settings)"
+else
+  # 0640: systemd reads it as root; later settings (etcd credentials) need not be world-readable.
+  install -m 640 "$config/tracknum.env.example" "$config/tracknum.env"
+  say "created $config/tracknum.env from the example: set NODE_ID there"
+fi
+
+if command -v systemd-analyze >/dev/null; then
+  # verify exits 0 on unknown keys and bad values (it only warns): any line about the unit is a failure.
+  verify=$(systemd-analyze verify "$unit" 2>&1) || die "systemd-analyze verify rejected $unit: $verify"
+  if grep -F "$(basename "$unit")" <<<"$verify" >&2; then die "systemd-analyze verify complained about $unit"; fi
+fi
+
+if [ "$enable" -eq 1 ]; then
+  [ -d /run/systemd/system ] || die "systemd is not running on this machine; pass --no-enable"
+  systemctl daemon-reload
+  systemctl enable tracknum.service
+  if [ "$start" -eq 1 ]; then
+    # ExecStartPost= waits for /readyz, so this returns once the instance serves (or fails).
+    systemctl restart tracknum.service
+    say "tracknum is running: systemctl status tracknum"
+  else
+    say "enabled; start it with: systemctl start tracknum"
+  fi
+else
+  say "systemctl not run (--no-enable or --destdir)"
+fi

@@ -1,0 +1,282 @@
+/**
+ * Node IDs leased from etcd: the cluster mode of the node-ID source.
+ *
+ * Keys, under the configured prefix:
+ *   <prefix>/nodes/<id>       who holds node ID <id>; bound to the holder's lease, so it vanishes
+ *                             when the holder stops renewing
+ *   <prefix>/high-water/<id>  the high-water mark of seconds of node ID <id>; outside any lease,
+ *                             so the next holder starts above every second the last one could use,
+ *                             whatever the clocks of the two hosts say
+ *
+ * A node ID is claimed with a create-if-absent transaction bound to a fresh
+ * lease. Every write of the mark is a transaction that succeeds only while
+ * the node key is still bound to our lease, so an instance that lost its
+ * lease can never move the mark under the next holder's feet.
+ *
+ * The etcd3 client reports a lost lease late (about 2 x TTL), so this module
+ * renews the lease itself and works out, on the monotonic clock, until when
+ * the lease is certainly alive (core/leaseTiming.ts). Past that, `lost`
+ * resolves and the primary stops issuing at once.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Etcd3, EtcdLeaseInvalidError, type IOptions, type Lease } from 'etcd3';
+import { MAX_NODE_ID } from '../core/layout.js';
+import { keepaliveIntervalMs, trustedUntil } from '../core/leaseTiming.js';
+import { monotonicMs } from '../core/monotonicClock.js';
+import { TracknumError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { NodeIdLease, NodeIdSource } from './nodeIdLease.js';
+import type { HighWaterStore } from './reservation.js';
+
+export interface EtcdSettings {
+  endpoints: readonly string[];
+  /** Key prefix, starting with '/' and without a trailing '/'. */
+  prefix: string;
+  leaseTtlSeconds: number;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  username?: string;
+  password?: string;
+}
+
+/** What a holder writes into its node key, so that an operator can tell who holds what. */
+interface Holder {
+  host: string;
+  pid: number;
+  claimedAt: string;
+}
+
+export function etcdClientOptions(settings: EtcdSettings): IOptions {
+  const callTimeoutMs = keepaliveIntervalMs(settings.leaseTtlSeconds);
+  const options: IOptions = {
+    hosts: [...settings.endpoints],
+    // A call that hangs must not outlive the lease it is meant to keep.
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+  };
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new TracknumError('CONFIG_INVALID', `cannot read the etcd ${what} ${file}: ${(error as Error).message}`);
+    }
+  };
+  if (settings.caFile !== undefined) {
+    options.credentials = {
+      rootCertificate: read(settings.caFile, 'CA certificate'),
+      ...(settings.certFile === undefined ? {} : { certChain: read(settings.certFile, 'client certificate') }),
+      ...(settings.keyFile === undefined ? {} : { privateKey: read(settings.keyFile, 'client key') }),
+    };
+  }
+  if (settings.username !== undefined) {
+    options.auth = { username: settings.username, password: settings.password ?? '' };
+  }
+  return options;
+}
+
+export class EtcdNodeIds implements NodeIdSource {
+  readonly #client: Etcd3;
+  readonly #settings: EtcdSettings;
+  readonly #log: Logger;
+
+  constructor(settings: EtcdSettings, log: Logger, client = new Etcd3(etcdClientOptions(settings))) {
+    this.#settings = settings;
+    this.#log = log;
+    this.#client = client;
+  }
+
+  #nodeKey(nodeId: number): string {
+    return `${this.#settings.prefix}/nodes/${nodeId}`;
+  }
+
+  #markKey(nodeId: number): string {
+    return `${this.#settings.prefix}/high-water/${nodeId}`;
+  }
+
+  /**
+   * Takes the lowest free node ID under a new lease. Throws ETCD_UNAVAILABLE
+   * when etcd cannot be reached, NODE_IDS_EXHAUSTED when every ID is held.
+   */
+  async claim(): Promise<NodeIdLease> {
+    const ttl = this.#settings.leaseTtlSeconds;
+    const lease = this.#client.lease(ttl, { autoKeepAlive: false });
+    const grantSentAt = monotonicMs();
+    let leaseId: string;
+    try {
+      leaseId = await lease.grant();
+    } catch (error) {
+      lease.release();
+      throw this.#unavailable(error);
+    }
+    try {
+      const nodeId = await this.#takeFreeNodeId(leaseId);
+      const store = this.highWaterStore(nodeId, leaseId);
+      const trusted = trustedUntil(grantSentAt, ttl);
+      return new EtcdNodeIdLease({ lease, ttl, nodeId, store, trusted, log: this.#log.child({ nodeId, leaseId }) });
+    } catch (error) {
+      await lease.revoke().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #takeFreeNodeId(leaseId: string): Promise<number> {
+    const holder: Holder = { host: hostname(), pid: process.pid, claimedAt: new Date().toISOString() };
+    let held: Set<number>;
+    try {
+      const keys = await this.#client.getAll().prefix(`${this.#settings.prefix}/nodes/`).keys();
+      held = new Set(keys.map((key) => Number(key.slice(key.lastIndexOf('/') + 1))));
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+    for (let nodeId = 0; nodeId <= MAX_NODE_ID; nodeId += 1) {
+      if (held.has(nodeId)) continue;
+      const key = this.#nodeKey(nodeId);
+      let claimed: boolean;
+      try {
+        const result = await this.#client
+          .if(key, 'Version', '==', 0)
+          .then(this.#client.put(key).value(JSON.stringify(holder)).lease(leaseId))
+          .commit();
+        claimed = result.succeeded;
+      } catch (error) {
+        throw this.#unavailable(error);
+      }
+      // Another instance took it between our read and our transaction: try the next one.
+      if (claimed) return nodeId;
+    }
+    throw new TracknumError(
+      'NODE_IDS_EXHAUSTED',
+      `all ${MAX_NODE_ID + 1} node IDs under ${this.#settings.prefix}/nodes/ are held by live instances`,
+      { prefix: this.#settings.prefix },
+    );
+  }
+
+  /** The high-water mark of `nodeId`, writable only while `leaseId` holds the node key. */
+  highWaterStore(nodeId: number, leaseId: string): HighWaterStore {
+    const markKey = this.#markKey(nodeId);
+    const nodeKey = this.#nodeKey(nodeId);
+    return {
+      read: async () => {
+        const text = await this.#client.get(markKey).string();
+        if (text === null) return undefined;
+        const second = Number(text);
+        if (!Number.isSafeInteger(second) || second < 0) {
+          // Refusing is safer than guessing: a wrong mark could repeat numbers.
+          throw new TracknumError('STATE_CORRUPT', `etcd key ${markKey} holds ${JSON.stringify(text)}, not a mark`);
+        }
+        return second;
+      },
+      write: async (second) => {
+        const result = await this.#client
+          .if(nodeKey, 'Lease', '==', leaseId)
+          .then(this.#client.put(markKey).value(String(second)))
+          .commit();
+        if (!result.succeeded) {
+          throw new TracknumError('NODE_ID_LOST', `node ID ${nodeId} is no longer held by this instance's lease`, {
+            nodeId,
+          });
+        }
+      },
+    };
+  }
+
+  #unavailable(error: unknown): Error {
+    if (error instanceof TracknumError) return error;
+    return new TracknumError(
+      'ETCD_UNAVAILABLE',
+      `etcd at ${this.#settings.endpoints.join(', ')} failed: ${(error as Error).message}`,
+      { endpoints: this.#settings.endpoints.join(',') },
+    );
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
+
+/** One claimed node ID, renewed until it is released or can no longer be trusted. */
+class EtcdNodeIdLease implements NodeIdLease {
+  readonly nodeId: number;
+  readonly highWater: HighWaterStore;
+  readonly lost: Promise<string>;
+  readonly #lease: Lease;
+  readonly #ttl: number;
+  readonly #log: Logger;
+  #trustedUntil: number;
+  #onLost: (reason: string) => void = () => undefined;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #fenceTimer: NodeJS.Timeout | undefined;
+  #ended = false;
+
+  constructor(parts: {
+    lease: Lease;
+    ttl: number;
+    nodeId: number;
+    store: HighWaterStore;
+    trusted: number;
+    log: Logger;
+  }) {
+    this.nodeId = parts.nodeId;
+    this.highWater = parts.store;
+    this.#lease = parts.lease;
+    this.#ttl = parts.ttl;
+    this.#log = parts.log;
+    this.#trustedUntil = parts.trusted;
+    this.lost = new Promise((resolve) => (this.#onLost = resolve));
+    this.#armFence();
+    this.#scheduleRenewal();
+  }
+
+  get trustedUntil(): number {
+    return this.#trustedUntil;
+  }
+
+  /** Milliseconds (monotonic) until the lease stops being trusted; negative once it has. */
+  get trustedForMs(): number {
+    return this.#trustedUntil - monotonicMs();
+  }
+
+  #armFence(): void {
+    clearTimeout(this.#fenceTimer);
+    this.#fenceTimer = setTimeout(() => this.#end('lease not renewed in time'), Math.max(0, this.trustedForMs));
+  }
+
+  #scheduleRenewal(): void {
+    this.#renewTimer = setTimeout(() => void this.#renew(), keepaliveIntervalMs(this.#ttl));
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#ended) return;
+    const sentAt = monotonicMs();
+    try {
+      const answer = await this.#lease.keepaliveOnce({ deadline: Date.now() + keepaliveIntervalMs(this.#ttl) });
+      if (this.#ended) return;
+      // etcd answers with the TTL it renewed to; trust no more than that.
+      const renewedTo = Math.min(Number(answer.TTL), this.#ttl);
+      this.#trustedUntil = Math.max(this.#trustedUntil, trustedUntil(sentAt, renewedTo));
+      this.#armFence();
+    } catch (error) {
+      if (error instanceof EtcdLeaseInvalidError) {
+        this.#end('etcd says the lease has expired');
+        return;
+      }
+      this.#log.warn({ err: error, trustedForMs: Math.round(this.trustedForMs) }, 'lease keepalive failed');
+    }
+    if (!this.#ended) this.#scheduleRenewal();
+  }
+
+  #end(reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#fenceTimer);
+    this.#onLost(reason);
+  }
+
+  /** Stops renewing and revokes the lease, which frees the node key at once. */
+  async release(): Promise<void> {
+    this.#end('released');
+    await this.#lease.revoke();
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * Several real service processes against real etcd servers, under load and
+ * under faults: simultaneous start, kill -9, etcd stopped, a clock running
+ * ahead, a lost etcd member. Every test ends by checking that no number was
+ * issued twice over the whole run.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { after, describe, it } from 'node:test';
+import { Etcd3 } from 'etcd3';
+import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
+import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
+import { shiftedClockEnv } from '../helpers/faketime.js';
+import { startLoad, trackingNumbersOf, waitForIssued, type Draw } from '../helpers/load.js';
+import { drawNumbers, duplicatesIn, get, startService, type Service } from '../helpers/service.js';
+
+let prefixCount = 0;
+const services: Service[] = [];
+const clusters: EtcdCluster[] = [];
+
+after(async () => {
+  await Promise.all(services.map((s) => s.stop('SIGKILL')));
+  await Promise.all(clusters.map((c) => c.close()));
+});
+
+async function etcd(size = 1, options: { tls?: boolean } = {}): Promise<EtcdCluster> {
+  const cluster = await startEtcd(size, options);
+  clusters.push(cluster);
+  return cluster;
+}
+
+interface InstanceOptions {
+  ttl?: number;
+  env?: Record<string, string>;
+}
+
+/** One service instance leasing its node ID from `cluster` under `prefix`. */
+async function instance(cluster: EtcdCluster, prefix: string, options: InstanceOptions = {}): Promise<Service> {
+  const service = await startService({
+    env: {
+      WORKERS: '1',
+      ETCD_ENDPOINTS: cluster.endpoints,
+      ETCD_PREFIX: prefix,
+      ETCD_LEASE_TTL: String(options.ttl ?? 4),
+      ...options.env,
+    },
+  });
+  services.push(service);
+  return service;
+}
+
+const freshPrefix = (): string => `/cluster-${process.pid}-${(prefixCount += 1)}`;
+const nodeIdOf = (service: Service): number => {
+  const ready = service.logs.find((line) => line.msg === 'ready');
+  assert.ok(ready !== undefined && typeof ready['nodeId'] === 'number');
+  return ready['nodeId'];
+};
+const decoded = (numbers: readonly string[]): { second: number; nodeId: number }[] =>
+  numbers.map((n) => {
+    const d = decodeTrackingNumber(n);
+    assert.ok(d.ok, `${n} does not decode`);
+    return d;
+  });
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function assertNoDuplicate(draws: readonly Draw[]): void {
+  const numbers = trackingNumbersOf(draws);
+  assert.deepEqual(duplicatesIn(numbers).slice(0, 5), [], `duplicates among ${numbers.length} numbers`);
+}
+
+describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
+  it('gives three instances started at the same moment distinct node IDs, and 300,000 numbers without a duplicate', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const trio = await Promise.all([1, 2, 3].map(() => instance(cluster, prefix)));
+    const ids = trio.map(nodeIdOf);
+    assert.equal(new Set(ids).size, 3, `node IDs ${ids.join(', ')}`);
+
+    const draws = await Promise.all(trio.map((s) => drawNumbers(s.port, 100_000, 24)));
+    const numbers = draws.flatMap((d) => d.numbers);
+    assert.deepEqual(
+      draws.map((d) => [d.failures, d.errors]),
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    );
+    assert.equal(numbers.length, 300_000);
+    assert.deepEqual(duplicatesIn(numbers).slice(0, 5), []);
+    // Each instance issued under the node ID it said it holds.
+    draws.forEach((d, i) => assert.ok(decoded(d.numbers).every((n) => n.nodeId === ids[i])));
+  });
+
+  it('survives kill -9 of an instance under load: no duplicate, and the restarted one serves within seconds', async (t) => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const trio = await Promise.all([1, 2, 3].map(() => instance(cluster, prefix)));
+    const load = startLoad(trio.map((s) => s.port));
+    await waitForIssued(load, 20_000);
+
+    load.ports[1] = 0;
+    await trio[1]!.stop('SIGKILL');
+    await waitForIssued(load, 5_000);
+    const restartedAt = performance.now();
+    const restarted = await instance(cluster, prefix);
+    load.ports[1] = restarted.port;
+    await waitForIssued(load, 20_000);
+    const draws = await load.stop();
+
+    const firstServed = draws.find((d) => d.target === 1 && d.status === 200 && d.at > restartedAt);
+    assert.ok(firstServed !== undefined, 'the restarted instance never served');
+    const seconds = (firstServed.at - restartedAt) / 1000;
+    t.diagnostic(`restarted instance served ${seconds.toFixed(2)} s after it was started`);
+    assert.ok(seconds < 10, `restarted instance served after ${seconds.toFixed(1)} s`);
+    // Never the node ID of a live instance.
+    assert.ok(![trio[0]!, trio[2]!].map(nodeIdOf).includes(nodeIdOf(restarted)));
+    assertNoDuplicate(draws);
+  });
+
+  it('stops issuing on every instance before its lease can expire when etcd stops, and resumes when it returns', async (t) => {
+    const ttl = 4;
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const trio = await Promise.all([1, 2, 3].map(() => instance(cluster, prefix, { ttl })));
+    const load = startLoad(trio.map((s) => s.port));
+    await waitForIssued(load, 10_000);
+
+    const stoppedAt = performance.now();
+    await cluster.stop(0, 'SIGKILL');
+    // Long enough for every lease to have expired at etcd, had etcd been there.
+    await sleep(ttl * 1000 + 1500);
+    const readiness = await Promise.all(trio.map((s) => get(s.port, '/readyz')));
+    const restartedAt = performance.now();
+    await cluster.start(0);
+    // Every instance claims a node ID again by itself and issues again.
+    for (let target = 0; target < trio.length; target += 1) {
+      const deadline = performance.now() + 30_000;
+      while (!load.draws.some((d) => d.target === target && d.status === 200 && d.at > restartedAt)) {
+        assert.ok(performance.now() < deadline, `instance ${target} did not resume within 30 s of etcd's return`);
+        await sleep(100);
+      }
+    }
+    await waitForIssued(load, 5_000);
+    const draws = await load.stop();
+    // /metrics tells the operator what happened.
+    for (const s of trio) {
+      const metrics = (await get(s.port, '/metrics')).body;
+      const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      assert.ok(value('tracknum_lease_losses_total') >= 1, metrics);
+      assert.ok(value('tracknum_fenced_seconds_total') > 1, metrics);
+      assert.ok(value('tracknum_lease_trusted_seconds') > 0, metrics);
+      assert.equal(value('tracknum_issuing'), 1);
+    }
+
+    assert.deepEqual(
+      readiness.map((r) => r.status),
+      [503, 503, 503],
+      'readiness while fenced',
+    );
+    for (let target = 0; target < trio.length; target += 1) {
+      const mine = draws.filter((d) => d.target === target);
+      const lastIssued = mine.filter((d) => d.status === 200 && d.at < restartedAt).at(-1);
+      assert.ok(lastIssued !== undefined);
+      // The last keepalive any instance sent went out before etcd stopped, so no
+      // lease could expire before stoppedAt + TTL: issuing must have ended before that.
+      const issuedFor = lastIssued.at - stoppedAt;
+      const resumed = mine.find((d) => d.status === 200 && d.at > restartedAt);
+      t.diagnostic(
+        `instance ${target}: last number ${issuedFor.toFixed(0)} ms after etcd stopped (TTL ${ttl * 1000} ms); ` +
+          `issuing again ${((resumed?.at ?? NaN) - restartedAt).toFixed(0)} ms after etcd was restarted`,
+      );
+      assert.ok(issuedFor < ttl * 1000, `instance ${target} issued ${issuedFor.toFixed(0)} ms after etcd stopped`);
+      const refused = mine.filter((d) => d.at > stoppedAt && d.at < restartedAt && d.status === 503);
+      assert.ok(refused.length > 0, `instance ${target} never answered 503 while fenced`);
+      assert.ok(refused.every((d) => d.retryAfter !== undefined));
+      assert.ok(
+        mine.every((d) => d.status === 200 || d.status === 503),
+        'only 200 and 503 answers',
+      );
+    }
+    assertNoDuplicate(draws);
+  });
+
+  it('issues nothing under its old node ID when a frozen instance wakes up after another took that node ID', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const frozen = await instance(cluster, prefix, { ttl: 3 });
+    const oldNodeId = nodeIdOf(frozen);
+    const load = startLoad([frozen.port], 16);
+    await waitForIssued(load, 5_000);
+
+    // The whole process stops, as in a VM pause: the primary cannot fence the workers.
+    frozen.child.kill('SIGSTOP');
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    let successor: Service;
+    try {
+      const deadline = performance.now() + 15_000;
+      while ((await admin.get(`${prefix}/nodes/${oldNodeId}`).string()) !== null) {
+        assert.ok(performance.now() < deadline, 'the frozen instance kept its node key');
+        await sleep(100);
+      }
+    } finally {
+      admin.close();
+    }
+    successor = await instance(cluster, prefix, { ttl: 3 });
+    assert.equal(nodeIdOf(successor), oldNodeId, 'the successor took over the node ID');
+    const fromSuccessor = await drawNumbers(successor.port, 5_000, 8);
+
+    const wokenAt = performance.now();
+    frozen.child.kill('SIGCONT');
+    // The frozen instance claims a node ID again and issues under that.
+    const deadline = performance.now() + 20_000;
+    while (!load.draws.some((d) => d.at > wokenAt && d.status === 200)) {
+      assert.ok(performance.now() < deadline, 'the woken instance never issued again');
+      await sleep(100);
+    }
+    await waitForIssued(load, 2_000);
+    const draws = await load.stop();
+
+    const afterWaking = draws.filter((d) => d.at > wokenAt && d.trackingNumber !== undefined);
+    const underOldId = decoded(trackingNumbersOf(afterWaking)).filter((n) => n.nodeId === oldNodeId);
+    assert.equal(underOldId.length, 0, `${underOldId.length} numbers issued under node ID ${oldNodeId} after waking`);
+    assert.deepEqual(duplicatesIn([...trackingNumbersOf(draws), ...fromSuccessor.numbers]).slice(0, 5), []);
+  });
+
+  it('hands the node ID of a dead instance whose clock ran ahead to one with the true clock, without a duplicate', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const ahead = await instance(cluster, prefix, { ttl: 3, env: shiftedClockEnv('+5m') });
+    const first = await drawNumbers(ahead.port, 20_000, 16);
+    await ahead.stop('SIGKILL');
+
+    // Wait for etcd to expire the dead instance's lease, so the node ID is free again.
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    try {
+      const deadline = performance.now() + 15_000;
+      while ((await admin.getAll().prefix(`${prefix}/nodes/`).keys()).length > 0) {
+        assert.ok(performance.now() < deadline, 'the dead instance kept its node key');
+        await sleep(200);
+      }
+    } finally {
+      admin.close();
+    }
+    const behind = await instance(cluster, prefix, { ttl: 3 });
+    assert.equal(nodeIdOf(behind), nodeIdOf(ahead), 'the successor took over the same node ID');
+    const second = await drawNumbers(behind.port, 20_000, 16);
+
+    assert.equal(first.numbers.length + second.numbers.length, 40_000);
+    assert.deepEqual(duplicatesIn([...first.numbers, ...second.numbers]).slice(0, 5), []);
+    // The successor started above every second the dead instance could have used, 5 minutes ahead of its own clock.
+    const lastAhead = Math.max(...decoded(first.numbers).map((n) => n.second));
+    const firstBehind = Math.min(...decoded(second.numbers).map((n) => n.second));
+    assert.ok(firstBehind > lastAhead, `successor started at second ${firstBehind}, dead one used ${lastAhead}`);
+  });
+
+  it('goes on issuing when a member of a 3-member etcd cluster is killed', async () => {
+    const cluster = await etcd(3);
+    const prefix = freshPrefix();
+    const pair = await Promise.all([1, 2].map(() => instance(cluster, prefix, { ttl: 6 })));
+    const load = startLoad(pair.map((s) => s.port));
+    await waitForIssued(load, 5_000);
+
+    // Kill the leader: the harder case, as the cluster must elect another.
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    let leaderIndex = 0;
+    try {
+      const statuses = await Promise.all(
+        cluster.members.map((m) => {
+          const one = new Etcd3({ hosts: [m.clientUrl] });
+          return one.maintenance.status({}).finally(() => one.close());
+        }),
+      );
+      leaderIndex = Math.max(
+        0,
+        statuses.findIndex((s) => s.leader === s.header?.member_id),
+      );
+    } finally {
+      admin.close();
+    }
+    const killedAt = performance.now();
+    await cluster.stop(leaderIndex, 'SIGKILL');
+    // Past a whole lease TTL, so that every lease has been renewed through the new leader.
+    await sleep(6 * 1000 + 2000);
+    await waitForIssued(load, 5_000);
+    const draws = await load.stop();
+
+    const afterKill = draws.filter((d) => d.at > killedAt);
+    assert.ok(afterKill.length > 0);
+    assert.deepEqual(
+      afterKill.filter((d) => d.status !== 200).map((d) => d.status),
+      [],
+      'every request after the kill was answered 200',
+    );
+    for (const target of [0, 1]) {
+      assert.ok(afterKill.some((d) => d.target === target && d.at > killedAt + 6000 && d.status === 200));
+    }
+    assertNoDuplicate(draws);
+  });
+
+  it('revokes its lease on SIGTERM, so the node ID is free at once, not a TTL later', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const service = await instance(cluster, prefix, { ttl: 60 });
+    const nodeKey = `${prefix}/nodes/${nodeIdOf(service)}`;
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    try {
+      assert.notEqual(await admin.get(nodeKey).string(), null);
+      assert.equal((await drawNumbers(service.port, 100, 4)).numbers.length, 100);
+      const { code } = await service.stop('SIGTERM');
+      assert.equal(code, 0);
+      assert.equal(await admin.get(nodeKey).string(), null);
+      assert.ok(service.logs.some((line) => line.msg === 'high-water mark persisted'));
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('talks to an etcd that wants mutual TLS and a password, and refuses a wrong password with one clear line', async () => {
+    const cluster = await etcd(1, { tls: true });
+    const certificates = cluster.certificates!;
+    const tlsOptions = {
+      hosts: cluster.endpoints.split(','),
+      credentials: {
+        rootCertificate: readFileSync(certificates.ca),
+        certChain: readFileSync(certificates.clientCert),
+        privateKey: readFileSync(certificates.clientKey),
+      },
+    };
+    const admin = new Etcd3(tlsOptions);
+    try {
+      await admin.role('root').create();
+      await admin.user('root').create('root-password');
+      await admin.user('root').addRole('root');
+      await admin.auth.authEnable({});
+    } finally {
+      admin.close();
+    }
+    const env = {
+      ETCD_CA_FILE: certificates.ca,
+      ETCD_CERT_FILE: certificates.clientCert,
+      ETCD_KEY_FILE: certificates.clientKey,
+      ETCD_USERNAME: 'root',
+    };
+    const prefix = freshPrefix();
+    const service = await instance(cluster, prefix, { env: { ...env, ETCD_PASSWORD: 'root-password' } });
+    assert.equal((await drawNumbers(service.port, 1_000, 4)).numbers.length, 1_000);
+    const asRoot = new Etcd3({ ...tlsOptions, auth: { username: 'root', password: 'root-password' } });
+    try {
+      assert.notEqual(await asRoot.get(`${prefix}/nodes/${nodeIdOf(service)}`).string(), null);
+    } finally {
+      asRoot.close();
+    }
+
+    const refused = await startService({
+      env: { ...env, ETCD_ENDPOINTS: cluster.endpoints, ETCD_PASSWORD: 'wrong' },
+      expectExit: true,
+    });
+    assert.equal((await refused.exited).code, 1);
+    assert.match(refused.stderr(), /^tracknum: ETCD_UNAVAILABLE: etcd at https:\/\/127\.0\.0\.1:\d+ failed: .*auth/im);
+  });
+
+  it('refuses to start, with one clear line, when etcd cannot be reached', async () => {
+    const service = await startService({
+      env: { ETCD_ENDPOINTS: 'http://127.0.0.1:1', ETCD_LEASE_TTL: '3' },
+      expectExit: true,
+    });
+    const { code } = await service.exited;
+    assert.equal(code, 1);
+    assert.match(service.stderr(), /^tracknum: ETCD_UNAVAILABLE: etcd at http:\/\/127\.0\.0\.1:1 failed: /);
+  });
+});

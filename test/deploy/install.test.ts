@@ -1,0 +1,282 @@
+/**
+ * The deployment: scripts/install.sh staged into a temporary root (--destdir,
+ * so no systemctl), the installed unit checked by systemd-analyze, and the
+ * installed copy started the way the unit starts it. systemd is not PID 1 on
+ * the test machines, so the unit's system call filter and address families
+ * are checked against what the service really calls, traced with strace.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { get, orderPath, ROOT, startService } from '../helpers/service.js';
+
+const PREFIX = '/opt/tracknum';
+const EXAMPLE_ENV = readFileSync(join(ROOT, 'scripts/systemd/tracknum.env.example'), 'utf8');
+// Node IDs are locked host-wide: keep clear of the default 0 that other test runs on this machine use.
+const NODE_IDS = { start: '3901', strace: '3902' };
+
+let destdir = '';
+let firstInstall = { status: -1 as number | null, output: '' };
+const target = (): string => join(destdir, PREFIX);
+const unitFile = (): string => join(destdir, 'etc/systemd/system/tracknum.service');
+const envFile = (): string => join(destdir, 'etc/tracknum/tracknum.env');
+const mainJs = (): string => join(target(), 'dist/main.js');
+
+/** The absolute path of a tool, or a failure that says which Debian package to install (never a skip). */
+function requireTool(name: string, debianPackage: string): string {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (found.status !== 0) {
+    assert.fail(
+      `${name} is not installed: install the Debian package "${debianPackage}" (apt-get install ${debianPackage})`,
+    );
+  }
+  return found.stdout.trim();
+}
+
+function install(): { status: number | null; output: string } {
+  const run = spawnSync(
+    'bash',
+    [join(ROOT, 'scripts/install.sh'), '--destdir', destdir, '--prefix', PREFIX, '--no-enable'],
+    {
+      encoding: 'utf8',
+      timeout: 300_000,
+    },
+  );
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+function nodeOnPath(): string {
+  return spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim();
+}
+
+/** Every line `key=value` of the unit for `key`, in order. */
+function unitValues(key: string): string[] {
+  return readFileSync(unitFile(), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith(`${key}=`))
+    .map((line) => line.slice(key.length + 1));
+}
+
+before(
+  () => {
+    destdir = mkdtempSync(join(tmpdir(), 'tracknum-install-'));
+    // Builds from a scratch copy of the checkout (npm ci, build, prune): slow, so once per file.
+    firstInstall = install();
+  },
+  { timeout: 300_000 },
+);
+
+after(() => {
+  if (destdir !== '') rmSync(destdir, { recursive: true, force: true });
+});
+
+test('install.sh stages the code, the unit with node and the prefix filled in, and the configuration', () => {
+  assert.equal(firstInstall.status, 0, firstInstall.output);
+  assert.ok(existsSync(mainJs()), 'dist/main.js installed');
+  assert.ok(existsSync(join(target(), 'package.json')));
+  assert.ok(existsSync(join(target(), 'libexec/wait-ready.mjs')));
+
+  const modules = readdirSync(join(target(), 'node_modules'));
+  for (const runtime of ['uWebSockets.js', 'pino', 'etcd3', 'typia']) assert.ok(modules.includes(runtime), runtime);
+  // typescript itself stays: typia 12 declares it as a peer dependency, which npm installs.
+  for (const devOnly of ['tsx', 'prettier', 'ts-patch', 'fast-check', 'autocannon']) {
+    assert.ok(!modules.includes(devOnly), `devDependency ${devOnly} must not be installed`);
+  }
+  const binaries = readdirSync(join(target(), 'node_modules/uWebSockets.js/binaries'));
+  assert.deepEqual(binaries, [`uws_${process.platform}_${process.arch}_${process.versions.modules}.node`]);
+
+  const unit = readFileSync(unitFile(), 'utf8');
+  assert.doesNotMatch(unit, /@[A-Z]+@/, 'no placeholder left');
+  const node = nodeOnPath();
+  assert.deepEqual(unitValues('ExecStart'), [`${node} ${PREFIX}/dist/main.js`]);
+  assert.deepEqual(unitValues('ExecStartPost'), [`${node} ${PREFIX}/libexec/wait-ready.mjs`]);
+  assert.deepEqual(unitValues('DynamicUser'), ['yes']);
+  assert.deepEqual(unitValues('StateDirectory'), ['tracknum']);
+  assert.deepEqual(unitValues('MemoryDenyWriteExecute'), [], 'V8 needs W+X memory');
+
+  assert.equal(readFileSync(envFile(), 'utf8'), EXAMPLE_ENV);
+  assert.equal(statSync(envFile()).mode & 0o777, 0o640);
+  assert.equal(readFileSync(`${envFile()}.example`, 'utf8'), EXAMPLE_ENV);
+});
+
+test('systemd-analyze verify accepts the installed unit without a warning', () => {
+  const analyze = requireTool('systemd-analyze', 'systemd');
+  const run = spawnSync(analyze, ['verify', unitFile()], { encoding: 'utf8' });
+  const output = `${run.stdout}${run.stderr}`;
+  assert.equal(run.status, 0, output);
+  // verify only warns (and exits 0) on unknown keys and bad values.
+  const aboutUnit = output.split('\n').filter((line) => line.includes('tracknum.service'));
+  assert.deepEqual(aboutUnit, []);
+});
+
+test('install.sh again: the same install, and the operator’s tracknum.env kept', () => {
+  const unitBefore = readFileSync(unitFile(), 'utf8');
+  const operatorSettings = 'NODE_ID=7\nWORKERS=2\n';
+  writeFileSync(envFile(), operatorSettings);
+
+  const again = install();
+  assert.equal(again.status, 0, again.output);
+  assert.match(again.output, /kept .*tracknum\.env/);
+  assert.equal(readFileSync(envFile(), 'utf8'), operatorSettings);
+  assert.equal(readFileSync(unitFile(), 'utf8'), unitBefore);
+  assert.ok(existsSync(mainJs()));
+  assert.deepEqual(readdirSync(target()).sort(), ['dist', 'libexec', 'node_modules', 'package.json']);
+});
+
+test('the installed copy serves with systemd’s $STATE_DIRECTORY, is ready, and exits 0 on SIGTERM', async () => {
+  const stateDirectory = mkdtempSync(join(tmpdir(), 'tracknum-state-'));
+  try {
+    // STATE_DIR empty counts as unset: the default is $STATE_DIRECTORY, as under the unit.
+    const service = await startService({
+      command: [process.execPath, mainJs()],
+      env: { STATE_DIR: '', STATE_DIRECTORY: stateDirectory, NODE_ID: NODE_IDS.start },
+    });
+    try {
+      const ready = await get(service.port, '/readyz');
+      assert.equal(ready.status, 200, ready.body);
+      assert.equal((await get(service.port, orderPath())).status, 200);
+
+      const wait = spawnSync(process.execPath, [join(target(), 'libexec/wait-ready.mjs')], {
+        env: { ...process.env, PORT: String(service.port), HOST: '127.0.0.1' },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      assert.equal(wait.status, 0, wait.stderr);
+    } finally {
+      assert.deepEqual(await service.stop('SIGTERM'), { code: 0, signal: null });
+    }
+    assert.ok(readdirSync(stateDirectory).includes(`node-${NODE_IDS.start}.high-water.json`));
+  } finally {
+    rmSync(stateDirectory, { recursive: true, force: true });
+  }
+});
+
+test('wait-ready gives up with a message after READY_TIMEOUT_SECONDS when nothing is ready', async () => {
+  const port = await freePort();
+  const started = Date.now();
+  const wait = spawnSync(process.execPath, [join(target(), 'libexec/wait-ready.mjs')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', READY_TIMEOUT_SECONDS: '1' },
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  assert.equal(wait.status, 1, wait.stderr);
+  assert.match(wait.stderr, /not ready after 1 s \(last: ECONNREFUSED\)/);
+  assert.ok(Date.now() - started < 5_000);
+});
+
+test('every system call and address family the service uses is allowed by the unit', async () => {
+  const strace = requireTool('strace', 'strace');
+  const analyze = requireTool('systemd-analyze', 'systemd');
+  const traceDir = mkdtempSync(join(tmpdir(), 'tracknum-strace-'));
+  try {
+    const trace = (name: string, command: string[]): string[] => [
+      strace,
+      '-f',
+      '-qq',
+      '-o',
+      join(traceDir, name),
+      ...command,
+    ];
+    const service = await startService({
+      command: trace('service', [process.execPath, mainJs()]),
+      env: { NODE_ID: NODE_IDS.strace },
+    });
+    try {
+      assert.equal((await get(service.port, orderPath())).status, 200);
+      assert.equal((await get(service.port, '/metrics')).status, 200);
+      // The unit's ExecStartPost= runs node too, with fetch.
+      const [command, ...args] = trace('wait-ready', [process.execPath, join(target(), 'libexec/wait-ready.mjs')]);
+      const wait = spawnSync(command ?? strace, args, {
+        env: { ...process.env, PORT: String(service.port), HOST: '127.0.0.1' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      assert.equal(wait.status, 0, wait.stderr);
+    } finally {
+      // The child is strace; SIGTERM goes to node itself (its pid is on every log line), strace exits with it.
+      const pid = service.logs.find((line) => line.msg === 'ready')?.['pid'];
+      assert.equal(typeof pid, 'number');
+      process.kill(pid as number, 'SIGTERM');
+      assert.deepEqual(await service.exited, { code: 0, signal: null });
+    }
+
+    const traced = ['service', 'wait-ready'].map((name) => readFileSync(join(traceDir, name), 'utf8')).join('\n');
+    const used = new Set([...traced.matchAll(/^\d+ +([a-z0-9_]+)\(/gm)].map((m) => m[1] ?? ''));
+    assert.ok(used.has('openat') && used.has('epoll_pwait'), 'the trace has the calls node makes');
+
+    const allowed = allowedSystemCalls(analyze, unitValues('SystemCallFilter'));
+    assert.deepEqual(
+      [...used].filter((call) => !allowed.has(call)).sort(),
+      [],
+      'system calls outside SystemCallFilter=',
+    );
+
+    // ProtectSystem=strict leaves only the state directory writable.
+    const written = [
+      ...traced.matchAll(
+        / (?:openat\(AT_FDCWD, "([^"]+)", [^)\n]*O_(?:WRONLY|RDWR|CREAT)|mkdir\("([^"]+)"|rename\("[^"]+", "([^"]+)")/g,
+      ),
+    ]
+      .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
+      .filter((path) => !path.startsWith('/dev/'));
+    assert.ok(written.length > 0, 'the high-water mark is written');
+    assert.deepEqual(
+      written.filter((path) => !path.startsWith(`${service.stateDir}/`) && path !== service.stateDir),
+      [],
+    );
+
+    const families = new Set(unitValues('RestrictAddressFamilies').flatMap((value) => value.split(/\s+/)));
+    const opened = new Set([...traced.matchAll(/ socket\((AF_[A-Z0-9]+)/g)].map((m) => m[1] ?? ''));
+    assert.ok(opened.has('AF_INET') && opened.has('AF_UNIX'), 'TCP listeners and the abstract-socket lock');
+    assert.deepEqual(
+      [...opened].filter((family) => !families.has(family)),
+      [],
+      'outside RestrictAddressFamilies=',
+    );
+  } finally {
+    rmSync(traceDir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * What the unit's SystemCallFilter= lines allow: the union of the allow
+ * lists, minus everything on the `~` deny lines, with groups expanded the way
+ * this systemd defines them (`systemd-analyze syscall-filter`).
+ */
+function allowedSystemCalls(analyze: string, filterLines: readonly string[]): Set<string> {
+  const listing = spawnSync(analyze, ['syscall-filter'], { encoding: 'utf8' }).stdout;
+  const groups = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of listing.split('\n')) {
+    if (/^@[a-z-]+$/.test(line)) groups.set(line, (current = []));
+    else if (/^\s+[@a-z0-9_-]+$/.test(line)) current?.push(line.trim());
+    else if (!line.startsWith(' ')) current = undefined;
+  }
+  const expand = (name: string): string[] =>
+    name.startsWith('@') ? (groups.get(name) ?? assert.fail(`unknown group ${name}`)).flatMap(expand) : [name];
+  const allow = new Set<string>();
+  const deny = new Set<string>();
+  for (const line of filterLines) {
+    const denying = line.startsWith('~');
+    for (const name of line.replace(/^~/, '').split(/\s+/).filter(Boolean)) {
+      for (const call of expand(name)) (denying ? deny : allow).add(call);
+    }
+  }
+  assert.ok(allow.size > 100, 'groups expanded');
+  return new Set([...allow].filter((call) => !deny.has(call)));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
