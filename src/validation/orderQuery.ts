@@ -4,7 +4,7 @@
  * The rules themselves are compiled by typia from
  * src/validation/templates/orderQueryValidator.ts (imported here from its
  * generated copy); this module only:
- * 1. splits/decodes the raw query (queryString.ts),
+ * 1. splits/decodes the raw query (the rules of queryString.ts),
  * 2. picks the 7 known parameters: unknown parameters are ignored (clients may
  *    add tracking/cache-busting parameters); a known one given more than once is
  *    an error for that parameter (we will not guess which one was meant); a
@@ -15,7 +15,7 @@
  */
 import type { CountryCode } from './countryCodes.js';
 import { LIMITS, validateOrderQuery } from './generated/orderQueryValidator.js';
-import { parseQueryString } from './queryString.js';
+import { decodeFormComponent } from './queryString.js';
 
 export { LIMITS };
 
@@ -146,29 +146,87 @@ function parameterIndex(name: string): number {
 }
 
 /**
+ * Index in ORDER_PARAMETERS of the raw (not encoded) name raw[start, end), or
+ * -1. Only names of a known length are sliced; a slice compared with `===` is
+ * faster here than startsWith(name, start) or a charCodeAt loop (measured).
+ */
+function parameterIndexAt(raw: string, start: number, end: number): number {
+  const length = end - start;
+  if (length !== 17 && length !== 22 && length !== 6 && length !== 10 && length !== 11 && length !== 13) return -1;
+  return parameterIndex(raw.slice(start, end));
+}
+
+/** True when raw[start, end) holds a '%' or '+', i.e. decoding could change it. */
+function isEncoded(raw: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 37 || code === 43) return true; // '%', '+'
+  }
+  return false;
+}
+
+/**
  * Parses and validates the raw query string (as uWS gives it: no leading '?').
  * Total: never throws; returns every offending parameter at once.
+ *
+ * Splits and decodes exactly as parseQueryString (queryString.ts) does, in the
+ * same pass that picks the known parameters, so that the hot path builds no
+ * pair objects, slices only the values it keeps, and decodes only what holds
+ * a '%' or '+'.
  */
 export function parseOrderQuery(rawQuery: string): OrderQueryResult {
-  const pairs = parseQueryString(rawQuery);
   // Decoded value (undefined when malformed) and raw value of the LAST
-  // occurrence, and the number of occurrences, per known parameter.
+  // occurrence, and the number of occurrences, per known parameter. (Fresh
+  // arrays: storing new strings into long-lived ones costs a write barrier each.)
   const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   const rawValues: string[] = ['', '', '', '', '', '', ''];
   const counts = [0, 0, 0, 0, 0, 0, 0];
   // Names whose own encoding is malformed: they cannot be attributed to a
   // parameter, but the query is malformed, so they are reported too.
   let malformedNames: string[] | undefined;
-  for (const pair of pairs) {
-    if (pair.name === undefined) {
-      (malformedNames ??= []).push(pair.rawName);
-      continue;
+  const length = rawQuery.length;
+  // Positions of the next '=', '%' and '+' at or after a point already passed;
+  // each is searched again only once the scan has gone past it, so a long run
+  // of segments never rescans the rest of the string, and a query without any
+  // '%' or '+' (most of them) costs one search for each.
+  let nextEquals = -1;
+  let nextPercent = -1;
+  let nextPlus = -1;
+  let start = 0;
+  while (start < length) {
+    let end = rawQuery.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end > start) {
+      if (nextEquals < start) {
+        nextEquals = rawQuery.indexOf('=', start);
+        if (nextEquals === -1) nextEquals = length; // none left: sentinel past every segment
+      }
+      const nameEnd = nextEquals < end ? nextEquals : end;
+      let index = parameterIndexAt(rawQuery, start, nameEnd);
+      if (index < 0 && isEncoded(rawQuery, start, nameEnd)) {
+        // An encoded name: decode it, then it may still be one of ours.
+        const rawName = rawQuery.slice(start, nameEnd);
+        const name = decodeFormComponent(rawName);
+        if (name === undefined) (malformedNames ??= []).push(rawName);
+        else index = parameterIndex(name);
+      }
+      if (index >= 0) {
+        const valueStart = nameEnd < end ? nameEnd + 1 : end;
+        const rawValue = rawQuery.slice(valueStart, end);
+        if (nextPercent < valueStart) {
+          nextPercent = rawQuery.indexOf('%', valueStart);
+          if (nextPercent === -1) nextPercent = length;
+        }
+        if (nextPlus < valueStart) {
+          nextPlus = rawQuery.indexOf('+', valueStart);
+          if (nextPlus === -1) nextPlus = length;
+        }
+        counts[index]! += 1;
+        values[index] = nextPercent < end || nextPlus < end ? decodeFormComponent(rawValue) : rawValue;
+        rawValues[index] = rawValue;
+      }
     }
-    const index = parameterIndex(pair.name);
-    if (index < 0) continue;
-    counts[index]! += 1;
-    values[index] = pair.value;
-    rawValues[index] = pair.rawValue;
+    start = end + 1;
   }
 
   // Only the 7 known keys; missing, duplicated and malformed ones are left

@@ -25,6 +25,10 @@
  * - characters that arrive unencoded (including non-ASCII) are kept as they are.
  *
  * Fast path: a segment part with no '%' and no '+' is returned as a slice.
+ *
+ * parseOrderQuery (orderQuery.ts) applies these same rules in its own single
+ * pass (no pair objects on the hot path); parseQueryString states them for any
+ * query, and its tests pin them down.
  */
 
 /** One `name=value` segment of a query string. */

@@ -22,6 +22,8 @@ import { parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
 import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
 import { ORDER_PARAMETERS } from '../validation/orderQuery.js';
+import { isoTimestamp } from './isoTimestamp.js';
+import { issuedAnswerBody } from './issuedAnswer.js';
 import { endWithoutBody, sendJson, sendProblem, type Answering } from './responses.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
@@ -125,12 +127,16 @@ function guarded(context: RouteContext, route: number, handler: Handler): Handle
   };
 }
 
+/** Running total of headerBytes; module state so that the callback is one function, not a closure per request. */
+let headerBytesTotal = 0;
+const addHeaderBytes = (name: string, value: string): void => {
+  headerBytesTotal += name.length + value.length + 4;
+};
+
 function headerBytes(req: HttpRequest): number {
-  let total = 0;
-  req.forEach((name, value) => {
-    total += name.length + value.length + 4;
-  });
-  return total;
+  headerBytesTotal = 0;
+  req.forEach(addHeaderBytes);
+  return headerBytesTotal;
 }
 
 const ORDER_PARAMETER_INDEX = new Map<string, number>(ORDER_PARAMETERS.map((name, i) => [name, i]));
@@ -189,12 +195,7 @@ function issueTrackingNumber(context: RouteContext): Handler {
     context.counters.issued();
     const order = parsed.query;
     const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
-    sendJson(
-      res,
-      context.answering,
-      200,
-      `{"tracking_number":"${trackingNumber}","created_at":"${new Date(now).toISOString()}","order":${JSON.stringify(order)}}`,
-    );
+    sendJson(res, context.answering, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
   };
 }
 

@@ -1,0 +1,110 @@
+/**
+ * Load generators: wrk (C, multi-threaded: the headline figures) when it is
+ * installed, and autocannon (the design's generator; single-threaded
+ * JavaScript, so on a small machine it saturates before a fast server does).
+ * Both run as child processes so that the harness itself stays idle.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export type Generator = 'wrk' | 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+}
+
+export interface LoadResult {
+  generator: Generator;
+  connections: number;
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Connection errors, read/write errors and timeouts. */
+  errors: number;
+  /** Answers with a status outside 2xx (wrk counts 2xx-3xx as good). */
+  non2xx: number;
+}
+
+const WRK_REPORT = fileURLToPath(new URL('./wrkReport.lua', import.meta.url));
+const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
+
+export function wrkAvailable(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+export async function runLoad(generator: Generator, options: LoadOptions): Promise<LoadResult> {
+  return generator === 'wrk' ? runWrk(options) : runAutocannon(options);
+}
+
+async function runWrk({ url, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+  const threads = Math.min(2, connections);
+  const args = ['-t', `${threads}`, '-c', `${connections}`, '-d', `${durationSeconds}s`, '-s', WRK_REPORT, url];
+  const output = await run('wrk', args);
+  const line = /^WRK_JSON (.*)$/m.exec(output)?.[1];
+  if (line === undefined) throw new Error(`wrk printed no report:\n${output}`);
+  const r = JSON.parse(line) as Record<string, number>;
+  const requests = r['requests']!;
+  return {
+    generator: 'wrk',
+    connections,
+    requests,
+    requestsPerSecond: requests / (r['durationUs']! / 1e6),
+    p50Ms: r['p50']! / 1000,
+    p99Ms: r['p99']! / 1000,
+    maxMs: r['max']! / 1000,
+    errors: r['connect']! + r['read']! + r['write']! + r['timeout']!,
+    non2xx: r['status']!,
+  };
+}
+
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+async function runAutocannon({ url, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+  const output = await run(process.execPath, [
+    AUTOCANNON,
+    '-c',
+    `${connections}`,
+    '-d',
+    `${durationSeconds}`,
+    '--json',
+    url,
+  ]);
+  const r = JSON.parse(output.slice(output.indexOf('{'))) as AutocannonJson;
+  return {
+    generator: 'autocannon',
+    connections,
+    requests: r.requests.total,
+    requestsPerSecond: r.requests.average,
+    // autocannon measures latency in whole milliseconds.
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+/** Runs a command to completion; resolves with its standard output, rejects with its error output. */
+function run(command: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${command} exited with ${code}: ${stderr || stdout}`)),
+    );
+  });
+}

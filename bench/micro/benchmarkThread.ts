@@ -1,0 +1,35 @@
+/**
+ * Runs one micro-benchmark loop in a fresh thread (bench/micro/run.ts starts
+ * it): a new isolate per loop, so the JIT's view of one loop never slows down
+ * another. Several threads given the same control block draw from it at once.
+ * Waits for the common start signal, runs for the given time, reports its rate.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { viewControlBlock } from '../../src/core/controlBlock.js';
+import { allocatorLoop, callsPerSecond, encodingLoop, issuingLoop, validationLoop } from './issuing.js';
+
+export type Loop = 'allocator' | 'encoding' | 'issuing' | 'validation';
+
+export interface BenchmarkThreadData {
+  loop: Loop;
+  /** The shared control block (allocator and issuing loops). */
+  control: SharedArrayBuffer;
+  /** Int32Array over it: [threads ready, start flag]. */
+  signal: SharedArrayBuffer;
+  durationMs: number;
+}
+
+const data = workerData as BenchmarkThreadData;
+const control = viewControlBlock(data.control);
+const loops: Record<Loop, () => (i: number) => unknown> = {
+  allocator: () => allocatorLoop(control),
+  encoding: () => encodingLoop(),
+  issuing: () => issuingLoop(control),
+  validation: () => validationLoop(),
+};
+const loop = loops[data.loop]();
+callsPerSecond(loop, 300); // warm up (JIT) before the common start
+const signal = new Int32Array(data.signal);
+Atomics.add(signal, 0, 1);
+Atomics.wait(signal, 1, 0);
+parentPort?.postMessage(callsPerSecond(loop, data.durationMs));

@@ -1,0 +1,367 @@
+/**
+ * `npm run bench`: every benchmark in one run, on this machine, printed as one
+ * report (Markdown, also written to bench/results/latest.md).
+ *
+ * 1. Micro-benchmarks of the hot path's pieces (bench/micro/).
+ * 2. Three servers, same worker count, same connections, same request:
+ *    - ceiling: bare uWebSockets.js answering a constant body (bench/servers/bareUws.ts);
+ *    - tracknum: the built service (dist/main.js), full validation, allocation, encoding;
+ *    - fastify: the typical alternative (bench/alternatives/fastifyCluster.ts).
+ *    Headline at 100 connections with wrk (when installed) and autocannon, then
+ *    a scaling table (1 worker and all cores; 10, 100, 1000 connections).
+ *    Resident memory (whole process tree) idle and under load, start-to-ready time,
+ *    and server CPU time per request.
+ *
+ * Environment: BENCH_DURATION (seconds per measurement, default 5), BENCH_WARMUP
+ * (seconds, default 2), BENCH_ROUNDS (turns of the headline configuration, default 3),
+ * WORKERS (default: all cores), BENCH_MICRO_MS (default 1000),
+ * BENCH_SKIP ("micro", "scaling", comma-separated) to shorten a run.
+ * Figures on a shared machine are noisy: compare the ratios within one run.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleServer } from './lib/bundle.js';
+import { runLoad, wrkAvailable, type Generator, type LoadResult } from './lib/load.js';
+import { freePort, startServer, treeCpuSeconds, treeRssBytes, type RunningServer } from './lib/processes.js';
+import { EXAMPLE_QUERY } from './micro/issuing.js';
+import { formatMicroTable, runMicroBenchmarks, type MicroResult } from './micro/run.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DURATION = positiveNumber('BENCH_DURATION', 5);
+const WARMUP = positiveNumber('BENCH_WARMUP', 2);
+const ALL_CORES = positiveNumber('WORKERS', availableParallelism());
+const MICRO_MS = positiveNumber('BENCH_MICRO_MS', 1000);
+/** Rounds of the headline configuration (all cores, 100 connections). */
+const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
+const SKIP = new Set((process.env['BENCH_SKIP'] ?? '').split(',').filter(Boolean));
+const PATH = `/next-tracking-number?${EXAMPLE_QUERY}`;
+/** Far from the node IDs tests and a default instance use, so that a benchmark never takes their host lock. */
+const BENCH_NODE_ID = '4093';
+/** The ceiling and the alternative, bundled to plain JavaScript in main(). */
+const BUNDLES = { ceiling: '', fastify: '' };
+
+type ServerName = 'ceiling (bare uWS)' | 'tracknum' | 'fastify + cluster';
+const SERVERS: readonly ServerName[] = ['ceiling (bare uWS)', 'tracknum', 'fastify + cluster'];
+
+interface Measurement extends LoadResult {
+  server: ServerName;
+  /** Which turn of the servers it was measured in (0 unless the configuration has several rounds). */
+  round: number;
+  workers: number;
+  /** Server CPU time (whole process tree) per answered request, microseconds. */
+  cpuMicrosPerRequest: number;
+  /** Highest resident memory of the whole process tree during the run, bytes. */
+  peakRssBytes: number;
+}
+
+interface ServerFacts {
+  server: ServerName;
+  readyMs: number;
+  idleRssBytes: number;
+}
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+/** Everything the run needs, checked before anything starts. wrk is optional. */
+function checkPrerequisites(): { generators: Generator[] } {
+  if (!existsSync(join(ROOT, 'dist/main.js')))
+    fail('dist/main.js is missing: run `npm run build` first (npm run bench does)');
+  for (const module of ['fastify', 'autocannon', 'esbuild', 'uWebSockets.js']) {
+    if (!existsSync(join(ROOT, 'node_modules', module))) fail(`node_modules/${module} is missing: run \`npm ci\``);
+  }
+  const wrk = wrkAvailable();
+  if (!wrk) console.log('> wrk is not installed: autocannon figures only (it saturates first on small machines).\n');
+  return { generators: wrk ? ['wrk', 'autocannon'] : ['autocannon'] };
+}
+
+async function start(server: ServerName, workers: number): Promise<{ running: RunningServer; cleanup: () => void }> {
+  const port = String(await freePort());
+  const env = { PORT: port, HOST: '127.0.0.1', WORKERS: String(workers) };
+  const node = process.execPath;
+  switch (server) {
+    case 'ceiling (bare uWS)':
+      return { running: await startServer(server, [node, BUNDLES.ceiling], env, ROOT), cleanup: () => {} };
+    case 'fastify + cluster':
+      return { running: await startServer(server, [node, BUNDLES.fastify], env, ROOT), cleanup: () => {} };
+    case 'tracknum': {
+      const stateDir = mkdtempSync(join(tmpdir(), 'tracknum-bench-'));
+      const running = await startServer(
+        server,
+        [node, 'dist/main.js'],
+        { ...env, STATE_DIR: stateDir, NODE_ID: BENCH_NODE_ID, LOG_LEVEL: 'info' },
+        ROOT,
+      );
+      return { running, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
+    }
+  }
+}
+
+/** One load run against a running server, with its CPU time and peak memory. */
+async function measure(
+  running: RunningServer,
+  server: ServerName,
+  workers: number,
+  generator: Generator,
+  connections: number,
+): Promise<Omit<Measurement, 'round'>> {
+  const url = `http://127.0.0.1:${running.port}${PATH}`;
+  let peakRssBytes = treeRssBytes(running.pid);
+  const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, treeRssBytes(running.pid))), 200);
+  const cpuBefore = treeCpuSeconds(running.pid);
+  const result = await runLoad(generator, { url, connections, durationSeconds: DURATION });
+  const cpuSeconds = treeCpuSeconds(running.pid) - cpuBefore;
+  clearInterval(sampler);
+  const answered = Math.max(1, result.requests);
+  const measurement = { ...result, server, workers, cpuMicrosPerRequest: (cpuSeconds * 1e6) / answered, peakRssBytes };
+  console.error(
+    `  ${server}, ${workers} worker(s), ${generator} c${connections}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms.toFixed(2)} ms`,
+  );
+  return measurement;
+}
+
+async function warmUp(running: RunningServer, generator: Generator): Promise<void> {
+  await runLoad(generator, {
+    url: `http://127.0.0.1:${running.port}${PATH}`,
+    connections: 100,
+    durationSeconds: WARMUP,
+  });
+}
+
+/**
+ * Headline (all cores, 100 connections, every generator, ROUNDS rounds) and
+ * scaling (wrk, or autocannon without it). The three servers run side by side
+ * and take turns, round after round, so that a change in the machine's load
+ * (it is shared) hits them alike; figures are medians over the rounds.
+ */
+async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measurement[]; facts: ServerFacts[] }> {
+  const runs: Measurement[] = [];
+  const facts: ServerFacts[] = [];
+  const scalingGenerator = generators[0]!;
+  const workerCounts = SKIP.has('scaling') || ALL_CORES === 1 ? [ALL_CORES] : [ALL_CORES, 1];
+  for (const workers of workerCounts) {
+    const started: { server: ServerName; running: RunningServer; cleanup: () => void }[] = [];
+    try {
+      for (const server of SERVERS) {
+        const { running, cleanup } = await start(server, workers);
+        started.push({ server, running, cleanup });
+        if (workers === ALL_CORES) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          facts.push({ server, readyMs: running.readyMs, idleRssBytes: treeRssBytes(running.pid) });
+        }
+      }
+      for (const { running } of started) await warmUp(running, scalingGenerator);
+      const connectionCounts = SKIP.has('scaling') ? [100] : [10, 100, 1000];
+      for (const connections of connectionCounts) {
+        const headline = workers === ALL_CORES && connections === 100;
+        for (const generator of headline ? generators : [scalingGenerator]) {
+          for (let round = 0; round < (headline && generator === scalingGenerator ? ROUNDS : 1); round++) {
+            for (const { server, running } of started) {
+              runs.push({ ...(await measure(running, server, workers, generator, connections)), round });
+            }
+          }
+        }
+      }
+    } finally {
+      for (const { running, cleanup } of started) {
+        await running.stop();
+        cleanup();
+      }
+    }
+  }
+  return { runs, facts };
+}
+
+const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * One configuration's figure: medians over its rounds (peak memory: the highest),
+ * with its requests/s as a share of the ceiling's in the same round.
+ */
+function find(
+  runs: readonly Measurement[],
+  server: ServerName,
+  workers: number,
+  generator: Generator,
+  connections: number,
+): (Measurement & { ofCeiling: number; cpuOfCeiling: number }) | undefined {
+  const matching = (name: ServerName) =>
+    runs.filter(
+      (r) => r.server === name && r.workers === workers && r.generator === generator && r.connections === connections,
+    );
+  const mine = matching(server);
+  const ceiling = matching('ceiling (bare uWS)');
+  if (mine.length === 0 || ceiling.length === 0) return undefined;
+  const sameRound = (r: Measurement) => ceiling.find((c) => c.round === r.round) ?? ceiling[0]!;
+  const ratios = mine.map((r) => r.requestsPerSecond / sameRound(r).requestsPerSecond);
+  const of = (pick: (r: Measurement) => number) => median(mine.map(pick));
+  return {
+    ...mine[0]!,
+    requests: of((r) => r.requests),
+    requestsPerSecond: of((r) => r.requestsPerSecond),
+    p50Ms: of((r) => r.p50Ms),
+    p99Ms: of((r) => r.p99Ms),
+    maxMs: Math.max(...mine.map((r) => r.maxMs)),
+    errors: mine.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: mine.reduce((sum, r) => sum + r.non2xx, 0),
+    cpuMicrosPerRequest: of((r) => r.cpuMicrosPerRequest),
+    peakRssBytes: Math.max(...mine.map((r) => r.peakRssBytes)),
+    ofCeiling: median(ratios),
+    cpuOfCeiling: median(mine.map((r) => sameRound(r).cpuMicrosPerRequest / r.cpuMicrosPerRequest)),
+  };
+}
+
+function headlineTable(runs: readonly Measurement[], facts: readonly ServerFacts[], generators: Generator[]): string {
+  const lines = [
+    `| server | load | requests/s | of ceiling | p50 | p99 | max | errors | non-2xx | server CPU per request | ceiling's CPU / this CPU | RSS idle | RSS under load | start to ready |`,
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const generator of generators) {
+    const ceiling = find(runs, 'ceiling (bare uWS)', ALL_CORES, generator, 100);
+    for (const server of SERVERS) {
+      const r = find(runs, server, ALL_CORES, generator, 100);
+      const f = facts.find((each) => each.server === server);
+      if (r === undefined || f === undefined || ceiling === undefined) continue;
+      lines.push(
+        `| ${server} | ${generator} | ${rate(r.requestsPerSecond)} | ${r.ofCeiling.toFixed(2)} | ` +
+          `${ms(r.p50Ms)} ms | ${ms(r.p99Ms)} ms | ${ms(r.maxMs)} ms | ${r.errors} | ${r.non2xx} | ` +
+          `${r.cpuMicrosPerRequest.toFixed(1)} µs | ${r.cpuOfCeiling.toFixed(2)} | ${mb(f.idleRssBytes)} | ${mb(r.peakRssBytes)} | ${f.readyMs.toFixed(0)} ms |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function scalingTable(runs: readonly Measurement[], generator: Generator): string {
+  const lines = [
+    `| server | workers | connections | requests/s | of ceiling | p50 | p99 | max | errors + non-2xx | CPU per request | ceiling's CPU / this CPU |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const workers of [ALL_CORES, 1]) {
+    for (const connections of [10, 100, 1000]) {
+      const ceiling = find(runs, 'ceiling (bare uWS)', workers, generator, connections);
+      for (const server of SERVERS) {
+        const r = find(runs, server, workers, generator, connections);
+        if (r === undefined || ceiling === undefined) continue;
+        lines.push(
+          `| ${server} | ${workers} | ${connections} | ${rate(r.requestsPerSecond)} | ` +
+            `${r.ofCeiling.toFixed(2)} | ${ms(r.p50Ms)} ms | ${ms(r.p99Ms)} ms | ` +
+            `${ms(r.maxMs)} ms | ${r.errors + r.non2xx} | ${r.cpuMicrosPerRequest.toFixed(1)} µs | ${r.cpuOfCeiling.toFixed(2)} |`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The issue's targets, each with the figure it was judged on. Informative only: benchmarks assert nothing. */
+function targets(runs: readonly Measurement[], generator: Generator, micro: readonly MicroResult[]): string {
+  const at100 = (server: ServerName) => find(runs, server, ALL_CORES, generator, 100);
+  const service = at100('tracknum');
+  const ceiling = at100('ceiling (bare uWS)');
+  const fastify = at100('fastify + cluster');
+  const issuing = micro.find((m) => m.name.startsWith('allocator + encoding (one'));
+  const lines = ['| target | measured | met |', '|---|--:|:-:|'];
+  const row = (target: string, measured: string, met: boolean) =>
+    lines.push(`| ${target} | ${measured} | ${met ? 'yes' : '**no**'} |`);
+  if (service !== undefined && ceiling !== undefined) {
+    const ratio = service.ofCeiling;
+    row(`requests/s >= 0.90 of the bare uWS ceiling (${generator})`, ratio.toFixed(2), ratio >= 0.9);
+    // Steadier on a shared machine than requests/s: what each answer costs the server, against the ceiling.
+    const cpu = service.cpuOfCeiling;
+    row('(same, as server CPU time per request: ceiling / service)', cpu.toFixed(2), cpu >= 0.9);
+  }
+  if (service !== undefined && fastify !== undefined) {
+    const times = service.requestsPerSecond / fastify.requestsPerSecond;
+    row(`requests/s >= 3x the Fastify alternative (${generator})`, `${times.toFixed(1)}x`, times >= 3);
+  }
+  if (service !== undefined) row('p99 <= 5 ms at 100 connections', `${ms(service.p99Ms)} ms`, service.p99Ms <= 5);
+  if (issuing !== undefined) {
+    row(
+      'allocator + encoding >= 20 M numbers/s on one thread',
+      `${(issuing.perSecond / 1e6).toFixed(1)} M/s`,
+      issuing.perSecond >= 20e6,
+    );
+  }
+  if (service !== undefined) {
+    row('whole service < 150 MB resident under load', mb(service.peakRssBytes), service.peakRssBytes < 150 * 2 ** 20);
+  }
+  return lines.join('\n');
+}
+
+function machine(): string {
+  const model = cpus()[0]?.model ?? 'unknown CPU';
+  const [one, five] = loadavg();
+  let kernel = '';
+  try {
+    kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
+  } catch {
+    kernel = process.platform;
+  }
+  return (
+    `${availableParallelism()} cores (${model}), ${mb(totalmem())} RAM, ${kernel}, Node ${process.versions.node}; ` +
+    `load average at the start ${one?.toFixed(2)} (1 min), ${five?.toFixed(2)} (5 min)`
+  );
+}
+
+async function main(): Promise<void> {
+  const { generators } = checkPrerequisites();
+  BUNDLES.ceiling = await bundleServer(ROOT, 'bench/servers/bareUws.ts');
+  BUNDLES.fastify = await bundleServer(ROOT, 'bench/alternatives/fastifyCluster.ts');
+  const startedAt = new Date().toISOString();
+  const host = machine();
+  console.error(`bench: ${DURATION} s per measurement, ${ALL_CORES} workers; ${host}`);
+  const micro = SKIP.has('micro') ? [] : await runMicroBenchmarks(ALL_CORES, MICRO_MS);
+  const { runs, facts } = await serverBenchmarks(generators);
+  const [oneAfter] = loadavg();
+  const headlineGenerator = generators[0]!;
+  const report = [
+    `## Benchmark run ${startedAt}`,
+    '',
+    `Machine: ${host}; ${oneAfter?.toFixed(2)} at the end.`,
+    `Command: \`BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_ROUNDS=${ROUNDS} WORKERS=${ALL_CORES}` +
+      `${SKIP.size > 0 ? ` BENCH_SKIP=${[...SKIP].join(',')}` : ''} npm run bench\` (the defaults on this machine).`,
+    `Each figure: ${DURATION} s after a ${WARMUP} s warm-up, ${ALL_CORES} workers unless stated, request \`GET ${PATH.slice(0, 60)}...\` (the example order).`,
+    `Load generators: ${generators.join(' and ')}${generators.includes('wrk') ? ' (wrk -t2; autocannon saturates first on a small machine)' : ' (wrk not installed)'}; ` +
+      'all run on the same machine as the servers.',
+    '',
+    '### Servers, 100 connections',
+    '',
+    headlineTable(runs, facts, generators),
+    '',
+    ...(SKIP.has('scaling')
+      ? []
+      : [`### Scaling (${headlineGenerator})`, '', scalingTable(runs, headlineGenerator), '']),
+    ...(micro.length === 0 ? [] : ['### Pieces of the hot path', '', formatMicroTable(micro), '']),
+    `### Targets (issue 4; ${headlineGenerator})`,
+    '',
+    targets(runs, headlineGenerator, micro),
+    '',
+  ].join('\n');
+  console.log(report);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/latest.md'), report);
+}
+
+await main();

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { ASSIGNED_COUNTRY_CODES } from '../../src/validation/countryCodes.js';
+import { ORDER_PARAMETERS, parseOrderQuery, type OrderQuery } from '../../src/validation/orderQuery.js';
+import { issuedAnswerBody, jsonString } from '../../src/worker/issuedAnswer.js';
+import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
+
+/** What the template must equal. */
+const expected = (trackingNumber: string, issuedAt: string, order: OrderQuery): string =>
+  JSON.stringify({ tracking_number: trackingNumber, created_at: issuedAt, order });
+
+/** The order as the validator returns it for these values (so only valid orders are compared). */
+function validated(order: OrderQuery): OrderQuery | undefined {
+  const raw = ORDER_PARAMETERS.map((name) => `${name}=${encodeURIComponent(order[name])}`).join('&');
+  const result = parseOrderQuery(raw);
+  return result.ok ? result.query : undefined;
+}
+
+describe('issuedAnswerBody', () => {
+  it('is JSON.stringify of the answer for the example order', () => {
+    const order = validated(EXAMPLE_ORDER)!;
+    const body = issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order);
+    assert.equal(body, expected('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order));
+  });
+
+  it('is JSON.stringify of the answer for any valid order, names with quotes, backslashes and any Unicode included', () => {
+    const hex = fc.constantFrom(...'0123456789abcdefABCDEF');
+    const hexString = (length: number) => fc.string({ unit: hex, minLength: length, maxLength: length });
+    const order = fc.record({
+      origin_country_id: fc.constantFrom(...ASSIGNED_COUNTRY_CODES),
+      destination_country_id: fc.constantFrom(...ASSIGNED_COUNTRY_CODES),
+      weight: fc.constantFrom('1', '0.001', '999.999', '1000', '1000.000', '12.5'),
+      created_at: fc.constantFrom(
+        '2018-11-20T19:29:32+08:00',
+        '2024-02-29t00:00:00.123456789z',
+        '2000-01-01T23:59:59-23:59',
+      ),
+      customer_id: fc
+        .tuple(hexString(8), hexString(4), hexString(4), hexString(4), hexString(12))
+        .map((parts) => parts.join('-')),
+      customer_name: fc.oneof(
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.string({
+          unit: fc.constantFrom('"', '\\', 'a', ' ', '\u2028', 'é', '😀', '/'),
+          minLength: 1,
+          maxLength: 20,
+        }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+      ),
+      customer_slug: fc.constantFrom('redbox-logistics', 'a', 'a-1-b2'),
+    });
+    let compared = 0;
+    fc.assert(
+      fc.property(order, (candidate) => {
+        const order = validated(candidate);
+        if (order === undefined) return; // not a valid order: never reaches the template
+        compared += 1;
+        const body = issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order);
+        assert.equal(body, expected('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(compared > 1000, `only ${compared} valid orders were compared`);
+  });
+});
+
+describe('jsonString', () => {
+  it('is JSON.stringify for any string, lone surrogates and controls included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => assert.equal(jsonString(value), JSON.stringify(value))),
+    );
+    for (const value of ['', '"', '\\', '\u0000', '\u001f', '\ud800', 'a\udc00b', '😀', '\u2028'])
+      assert.equal(jsonString(value), JSON.stringify(value));
+  });
+});
