@@ -46,24 +46,36 @@ export class Allocator {
    * the second carried in a number stays close to its issue time.
    */
   next(wallSecond: number, out: Allocation): boolean {
+    // Fast path: the current block has counters left and is not from an earlier second.
+    // One atomic load per number, the seqlock check after drawing.
+    if (this.#counter < this.#end && wallSecond <= this.#second) {
+      const counter = this.#counter++;
+      if (readGeneration(this.#control) === this.#generation) {
+        out.nodeId = this.#nodeId;
+        out.second = this.#second;
+        out.counter = counter;
+        return true;
+      }
+      // The primary stopped issuing or changed node ID or clock: the block is stale.
+      this.#end = 0;
+    }
     const generation = readGeneration(this.#control);
     if (generation === 0) {
       this.failure = 'not-issuing';
       return false;
     }
-    if (generation !== this.#generation || this.#counter >= this.#end || wallSecond > this.#second) {
-      if (!this.#refill(generation, wallSecond)) return false;
-    }
-    out.nodeId = this.#nodeId;
-    out.second = this.#second;
-    out.counter = this.#counter++;
+    if (!this.#refill(generation, wallSecond)) return false;
+    const counter = this.#counter++;
     // Seqlock check: the number counts as issued only if the generation it
     // was drawn under is still current after drawing it.
-    if (readGeneration(this.#control) !== this.#generation) {
+    if (readGeneration(this.#control) !== generation) {
       this.#end = 0;
       this.failure = 'not-issuing';
       return false;
     }
+    out.nodeId = this.#nodeId;
+    out.second = this.#second;
+    out.counter = counter;
     return true;
   }
 

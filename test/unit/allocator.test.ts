@@ -65,6 +65,17 @@ describe('allocator', () => {
     assert.deepEqual(draw(a, 100), { nodeId: 9, second: 150, counter: 0 });
   });
 
+  it('drops the rest of a block when the generation moves on directly, without a 0 between', () => {
+    const control = issuing(7, 100, 200);
+    const a = new Allocator(control, 64);
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 0 });
+    writeNodeId(control, 8);
+    writeGeneration(control, 2);
+    // The old block (counters 1..63 under node 7) is gone: a new block, under node 8.
+    assert.deepEqual(draw(a, 100), { nodeId: 8, second: 100, counter: 64 });
+    assert.deepEqual(draw(a, 100), { nodeId: 8, second: 100, counter: 65 });
+  });
+
   it('answers reservation-exhausted at the limit, and resumes when it is raised', () => {
     const control = issuing(7, 100, 101);
     const a = new Allocator(control, COUNTER_SIZE);
