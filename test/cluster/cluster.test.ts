@@ -183,6 +183,30 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     assertNoDuplicate(draws);
   });
 
+  it('rides out a brief etcd outage without a single refusal, while the lease is certainly valid', async () => {
+    const ttl = 10; // trusted for 8 s after the last renewal was sent
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const pair = await Promise.all([1, 2].map(() => instance(cluster, prefix, { ttl })));
+    const load = startLoad(pair.map((s) => s.port));
+    await waitForIssued(load, 5_000);
+    const stoppedAt = performance.now();
+    await cluster.stop(0, 'SIGKILL');
+    await sleep(2_000);
+    await cluster.start(0);
+    await sleep(1_000);
+    await waitForIssued(load, 5_000);
+    const draws = await load.stop();
+    const during = draws.filter((d) => d.at > stoppedAt);
+    assert.ok(during.length > 1000);
+    assert.deepEqual(
+      during.filter((d) => d.status !== 200).map((d) => d.status),
+      [],
+      'every request during and after the outage was answered 200',
+    );
+    assertNoDuplicate(draws);
+  });
+
   it('issues nothing under its old node ID when a frozen instance wakes up after another took that node ID', async () => {
     const cluster = await etcd();
     const prefix = freshPrefix();
