@@ -40,6 +40,14 @@ export interface StartOptions {
   expectExit?: boolean;
 }
 
+/**
+ * The node ID embedded-mode services run under in this test process: random,
+ * so that two test runs, or a tracknum left running, on one host do not
+ * collide on the host-wide node-ID lock; the same for the whole process, so
+ * that a restart on the same state directory finds its high-water mark.
+ */
+export const TEST_NODE_ID = 1 + Math.floor(Math.random() * 3800);
+
 export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'tracknum-test-'));
 }
@@ -49,7 +57,16 @@ export function startService(options: StartOptions = {}): Promise<Service> {
   const [command, ...args] = options.command ?? [process.execPath, '--import', 'tsx', SOURCE_ENTRY];
   const child = spawn(command ?? process.execPath, [...args, ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WORKERS: '2', STATE_DIR: stateDir, ...options.env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WORKERS: '2',
+      STATE_DIR: stateDir,
+      // The etcd mode refuses NODE_ID.
+      ...(options.env?.['ETCD_ENDPOINTS'] === undefined ? { NODE_ID: String(TEST_NODE_ID) } : {}),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogLine[] = [];

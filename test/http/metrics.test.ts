@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { get, orderPath, startService, type Service } from '../helpers/service.js';
+import { TEST_NODE_ID, get, orderPath, startService, type Service } from '../helpers/service.js';
 
 let service: Service;
 before(async () => {
@@ -86,7 +86,7 @@ describe('GET /metrics', () => {
     const sum = at('tracknum_issue_duration_seconds_sum')!;
     assert.ok(sum > 0 && sum < 9, `sum ${sum}`);
 
-    assert.equal(at('tracknum_node_id'), 0);
+    assert.equal(at('tracknum_node_id'), TEST_NODE_ID);
     assert.equal(at('tracknum_issuing'), 1);
     assert.equal(at('tracknum_lease_trusted_seconds'), undefined, 'no lease in the embedded mode');
     assert.equal(at('tracknum_lease_losses_total'), 0);

@@ -15,6 +15,7 @@ import {
   orderPath,
   startService,
   issuedByWorker,
+  TEST_NODE_ID,
 } from '../helpers/service.js';
 import { LIBFAKETIME, requireFaketime, shiftedClockEnv } from '../helpers/faketime.js';
 
@@ -78,7 +79,8 @@ describe('uniqueness', () => {
     const first = await startService({ stateDir });
     const { numbers: before } = await drawNumbers(first.port, 20_000, 16);
     assert.equal((await first.stop('SIGTERM')).code, 0);
-    const stored = JSON.parse(readFileSync(join(stateDir, 'node-0.high-water.json'), 'utf8')).highWaterSecond as number;
+    const stored = JSON.parse(readFileSync(join(stateDir, `node-${TEST_NODE_ID}.high-water.json`), 'utf8'))
+      .highWaterSecond as number;
     assert.equal(
       stored,
       Math.max(...secondsOf(before)) + 1,
