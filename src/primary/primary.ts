@@ -3,13 +3,7 @@
  * workers, keeps the reservation ahead of the wall clock, and shuts down in
  * order: stop issuing, drain, persist, release.
  */
-import {
-  createControlBlock,
-  markDraining,
-  markLeaving,
-  writeLeaseDeadline,
-  type ControlBlock,
-} from '../core/controlBlock.js';
+import { createControlBlock, markDraining, markLeaving, writeLeaseDeadline } from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +42,13 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
   const control = createControlBlock();
   const reservation = new SecondsReservation(control, { aheadSeconds: config.reserveSeconds });
   let lease: NodeIdLease;
+  // The lease numbers are issued under right now; the one whose deadline workers must see.
+  let issuingUnder: NodeIdLease | undefined;
+  const adopt = async (claimed: NodeIdLease): Promise<void> => {
+    issuingUnder = claimed;
+    writeLeaseDeadline(control, claimed.trustedUntil);
+    await reservation.begin(claimed.nodeId, claimed.highWater);
+  };
   try {
     lease = await source.claim();
   } catch (error) {
@@ -56,7 +57,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
   }
   let pool: WorkerPool | undefined;
   try {
-    await adopt(lease, control, reservation);
+    await adopt(lease);
     log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held; seconds reserved');
 
     const counters = createMetricsBuffer();
@@ -81,7 +82,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     let extensionFailing = false;
     const timer = setInterval(() => {
       // Workers check this deadline themselves on every number (see controlBlock.ts).
-      writeLeaseDeadline(control, lease.trustedUntil);
+      if (issuingUnder !== undefined) writeLeaseDeadline(control, issuingUnder.trustedUntil);
       if (extending !== undefined || !reservation.needsExtension()) return;
       extending = reservation
         .extend()
@@ -115,7 +116,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
         metrics.fenced(monotonicMs());
         log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
         await lease.release().catch(() => undefined);
-        const next = await reclaim(source, control, reservation, () => stopping, stopped, log);
+        const next = await reclaim(source, adopt, reservation, () => stopping, stopped, log);
         if (next === undefined) return;
         lease = next;
         metrics.unfenced(monotonicMs());
@@ -175,7 +176,7 @@ const RECLAIM_BACKOFF_MS = [250, 500, 1000, 2000];
  */
 async function reclaim(
   source: NodeIdSource,
-  control: ControlBlock,
+  adopt: (lease: NodeIdLease) => Promise<void>,
   reservation: SecondsReservation,
   isStopping: () => boolean,
   stopped: Promise<void>,
@@ -185,7 +186,7 @@ async function reclaim(
     let lease: NodeIdLease | undefined;
     try {
       lease = await source.claim();
-      await adopt(lease, control, reservation);
+      await adopt(lease);
       if (!isStopping()) return lease;
       reservation.stop();
       await lease.release().catch(() => undefined);
@@ -199,10 +200,4 @@ async function reclaim(
     await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), stopped]);
   }
   return undefined;
-}
-
-/** Starts issuing under a freshly claimed node ID, telling workers until when its lease holds. */
-async function adopt(lease: NodeIdLease, control: ControlBlock, reservation: SecondsReservation): Promise<void> {
-  writeLeaseDeadline(control, lease.trustedUntil);
-  await reservation.begin(lease.nodeId, lease.highWater);
 }
