@@ -82,12 +82,14 @@ export const writeLeaseDeadline = (block: ControlBlock, trustedUntil: number | u
   Atomics.store(block.words, LEASED, 1);
 };
 
-/** False once the lease the node ID is held under may have run out, at monotonic time `nowMs`. */
-export const isLeaseTrusted = (block: ControlBlock, nowMs: number): boolean =>
-  Atomics.load(block.words, LEASED) === 0 || ((Atomics.load(block.words, TRUSTED) - (Math.floor(nowMs) | 0)) | 0) > 0;
-
 /** Milliseconds the lease is still trusted at monotonic time `nowMs` (negative once past), or undefined: not leased. */
 export const leaseTrustedForMs = (block: ControlBlock, nowMs: number): number | undefined =>
   Atomics.load(block.words, LEASED) === 0
     ? undefined
     : (Atomics.load(block.words, TRUSTED) - (Math.floor(nowMs) | 0)) | 0;
+
+/** False once the lease the node ID is held under may have run out, at monotonic time `nowMs`. */
+export const isLeaseTrusted = (block: ControlBlock, nowMs: number): boolean => {
+  const trustedForMs = leaseTrustedForMs(block, nowMs);
+  return trustedForMs === undefined || trustedForMs > 0;
+};

@@ -126,7 +126,7 @@ function repairUnencodedPlusOffset(value: string): string {
  * length first: names come from slices of the query, so each `===` is a content
  * comparison, and a plain 7-way switch was 10% of parseOrderQuery.
  */
-function parameterIndex(name: string): number {
+export function parameterIndex(name: string): number {
   switch (name.length) {
     case 17:
       return name === 'origin_country_id' ? 0 : -1;

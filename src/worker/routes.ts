@@ -18,10 +18,9 @@ import {
 import { monotonicMs } from '../core/monotonicClock.js';
 import { secondOf } from '../core/layout.js';
 import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
-import { parseOrderQuery } from '../validation/orderQuery.js';
+import { parameterIndex, parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
 import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
-import { ORDER_PARAMETERS } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
 import { endWithoutBody, sendJson, sendProblem, type Answering } from './responses.js';
@@ -139,8 +138,6 @@ function headerBytes(req: HttpRequest): number {
   return headerBytesTotal;
 }
 
-const ORDER_PARAMETER_INDEX = new Map<string, number>(ORDER_PARAMETERS.map((name, i) => [name, i]));
-
 function nextTrackingNumber(context: RouteContext): Handler {
   const answer = issueTrackingNumber(context);
   const { counters } = context;
@@ -163,8 +160,7 @@ function issueTrackingNumber(context: RouteContext): Handler {
     }
     const parsed = parseOrderQuery(raw);
     if (!parsed.ok) {
-      for (const problem of parsed.problems)
-        context.counters.invalid(ORDER_PARAMETER_INDEX.get(problem.parameter) ?? -1);
+      for (const problem of parsed.problems) context.counters.invalid(parameterIndex(problem.parameter));
       sendProblem(res, context.answering, 'INVALID_PARAMETERS', {
         detail: parsed.problems.map((p) => p.detail).join('; '),
         extensions: { errors: parsed.problems },
