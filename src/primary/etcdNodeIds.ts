@@ -257,7 +257,6 @@ class EtcdNodeIdLease implements NodeIdLease {
   async #renew(): Promise<void> {
     if (this.#ended) return;
     const sentAt = monotonicMs();
-    let failed = false;
     try {
       const answer = await this.#lease.keepaliveOnce({ deadline: Date.now() + keepaliveIntervalMs(this.#ttl) });
       if (this.#ended) return;
@@ -265,23 +264,20 @@ class EtcdNodeIdLease implements NodeIdLease {
       const renewedTo = Math.min(Number(answer.TTL), this.#ttl);
       this.#trustedUntil = Math.max(this.#trustedUntil, trustedUntil(sentAt, renewedTo));
       this.#armFence();
+      if (this.#failures > 0) this.#log.info({ failures: this.#failures }, 'lease renewed again');
+      this.#failures = 0;
     } catch (error) {
       if (error instanceof EtcdLeaseInvalidError) {
         this.#end('etcd says the lease has expired');
         return;
       }
-      failed = true;
       // Once per failing spell, not at every retry.
       if (this.#failures === 0) {
         this.#log.warn({ err: error, trustedForMs: Math.round(this.trustedForMs) }, 'lease keepalive failed; retrying');
       }
       this.#failures += 1;
     }
-    if (!failed && this.#failures > 0) {
-      this.#log.info({ failures: this.#failures }, 'lease renewed again');
-      this.#failures = 0;
-    }
-    if (!this.#ended) this.#scheduleRenewal(failed);
+    if (!this.#ended) this.#scheduleRenewal(this.#failures > 0);
   }
 
   #end(reason: string): void {

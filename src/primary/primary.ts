@@ -41,11 +41,10 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     config.etcd === undefined ? configuredNodeIds(config.nodeId, config.stateDir) : new EtcdNodeIds(config.etcd, log);
   const control = createControlBlock();
   const reservation = new SecondsReservation(control, { aheadSeconds: config.reserveSeconds });
+  // The node ID numbers are issued under, or the last one claimed; its deadline is the one workers see.
   let lease: NodeIdLease;
-  // The lease numbers are issued under right now; the one whose deadline workers must see.
-  let issuingUnder: NodeIdLease | undefined;
   const adopt = async (claimed: NodeIdLease): Promise<void> => {
-    issuingUnder = claimed;
+    lease = claimed;
     writeLeaseDeadline(control, claimed.trustedUntil);
     await reservation.begin(claimed.nodeId, claimed.highWater);
   };
@@ -82,7 +81,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     let extensionFailing = false;
     const timer = setInterval(() => {
       // Workers check this deadline themselves on every number (see controlBlock.ts).
-      if (issuingUnder !== undefined) writeLeaseDeadline(control, issuingUnder.trustedUntil);
+      writeLeaseDeadline(control, lease.trustedUntil);
       if (extending !== undefined || !reservation.needsExtension()) return;
       extending = reservation
         .extend()
@@ -116,9 +115,8 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
         metrics.fenced(monotonicMs());
         log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
         await lease.release().catch(() => undefined);
-        const next = await reclaim(source, adopt, reservation, () => stopping, stopped, log);
-        if (next === undefined) return;
-        lease = next;
+        // On success, adopt() has made the new lease current.
+        if (!(await reclaim(source, adopt, reservation, () => stopping, stopped, log))) return;
         metrics.unfenced(monotonicMs());
         log.info({ nodeId: lease.nodeId, limit: reservation.limit }, 'node ID held again; issuing resumed');
       }
@@ -172,7 +170,7 @@ const RECLAIM_BACKOFF_MS = [250, 500, 1000, 2000];
 
 /**
  * Claims a node ID again and begins issuing under it, retrying until it works
- * or the service stops (then undefined). Readiness stays false meanwhile.
+ * (true) or the service stops (false). Readiness stays false meanwhile.
  */
 async function reclaim(
   source: NodeIdSource,
@@ -181,16 +179,16 @@ async function reclaim(
   isStopping: () => boolean,
   stopped: Promise<void>,
   log: Logger,
-): Promise<NodeIdLease | undefined> {
+): Promise<boolean> {
   for (let attempt = 0; !isStopping(); attempt += 1) {
     let lease: NodeIdLease | undefined;
     try {
       lease = await source.claim();
       await adopt(lease);
-      if (!isStopping()) return lease;
+      if (!isStopping()) return true;
       reservation.stop();
       await lease.release().catch(() => undefined);
-      return undefined;
+      return false;
     } catch (error) {
       reservation.stop();
       await lease?.release().catch(() => undefined);
@@ -199,5 +197,5 @@ async function reclaim(
     const wait = RECLAIM_BACKOFF_MS[Math.min(attempt, RECLAIM_BACKOFF_MS.length - 1)] ?? 2000;
     await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), stopped]);
   }
-  return undefined;
+  return false;
 }
