@@ -75,6 +75,20 @@ function assertAllIssuedSince(draws: readonly Draw[], since: number, atLeast: nu
   );
 }
 
+/** Waits (up to 15 s) until no instance holds a node key under `prefix`: their leases expired. */
+async function waitUntilNoNodeKeys(cluster: EtcdCluster, prefix: string, failure: string): Promise<void> {
+  const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+  try {
+    const deadline = performance.now() + 15_000;
+    while ((await admin.getAll().prefix(`${prefix}/nodes/`).keys()).length > 0) {
+      assert.ok(performance.now() < deadline, failure);
+      await sleep(100);
+    }
+  } finally {
+    admin.close();
+  }
+}
+
 function assertNoDuplicate(draws: readonly Draw[]): void {
   const numbers = trackingNumbersOf(draws);
   assert.deepEqual(duplicatesIn(numbers).slice(0, 5), [], `duplicates among ${numbers.length} numbers`);
@@ -222,18 +236,8 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
 
     // The whole process stops, as in a VM pause: the primary cannot fence the workers.
     frozen.child.kill('SIGSTOP');
-    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
-    let successor: Service;
-    try {
-      const deadline = performance.now() + 15_000;
-      while ((await admin.get(`${prefix}/nodes/${oldNodeId}`).string()) !== null) {
-        assert.ok(performance.now() < deadline, 'the frozen instance kept its node key');
-        await sleep(100);
-      }
-    } finally {
-      admin.close();
-    }
-    successor = await instance(cluster, prefix, { ttl: 3 });
+    await waitUntilNoNodeKeys(cluster, prefix, 'the frozen instance kept its node key');
+    const successor = await instance(cluster, prefix, { ttl: 3 });
     assert.equal(nodeIdOf(successor), oldNodeId, 'the successor took over the node ID');
     const fromSuccessor = await drawNumbers(successor.port, 5_000, 8);
 
@@ -262,16 +266,7 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     await ahead.stop('SIGKILL');
 
     // Wait for etcd to expire the dead instance's lease, so the node ID is free again.
-    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
-    try {
-      const deadline = performance.now() + 15_000;
-      while ((await admin.getAll().prefix(`${prefix}/nodes/`).keys()).length > 0) {
-        assert.ok(performance.now() < deadline, 'the dead instance kept its node key');
-        await sleep(200);
-      }
-    } finally {
-      admin.close();
-    }
+    await waitUntilNoNodeKeys(cluster, prefix, 'the dead instance kept its node key');
     const behind = await instance(cluster, prefix, { ttl: 3 });
     assert.equal(nodeIdOf(behind), nodeIdOf(ahead), 'the successor took over the same node ID');
     const second = await drawNumbers(behind.port, 20_000, 16);
@@ -293,22 +288,16 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     await waitForIssued(load, 5_000);
 
     // Kill the leader: the harder case, as the cluster must elect another.
-    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
-    let leaderIndex = 0;
-    try {
-      const statuses = await Promise.all(
-        cluster.members.map((m) => {
-          const one = new Etcd3({ hosts: [m.clientUrl] });
-          return one.maintenance.status({}).finally(() => one.close());
-        }),
-      );
-      leaderIndex = Math.max(
-        0,
-        statuses.findIndex((s) => s.leader === s.header?.member_id),
-      );
-    } finally {
-      admin.close();
-    }
+    const statuses = await Promise.all(
+      cluster.members.map((m) => {
+        const one = new Etcd3({ hosts: [m.clientUrl] });
+        return one.maintenance.status({}).finally(() => one.close());
+      }),
+    );
+    const leaderIndex = Math.max(
+      0,
+      statuses.findIndex((s) => s.leader === s.header?.member_id),
+    );
     const killedAt = performance.now();
     await cluster.stop(leaderIndex, 'SIGKILL');
     // Past a whole lease TTL, so that every lease has been renewed through the new leader.
