@@ -24,7 +24,7 @@ import { Etcd3, EtcdLeaseInvalidError, type IOptions, type Lease } from 'etcd3';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { keepaliveIntervalMs, trustedUntil } from '../core/leaseTiming.js';
 import { monotonicMs } from '../core/monotonicClock.js';
-import { TracknumError } from '../errors.js';
+import { isTracknumError, TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NodeIdLease, NodeIdSource } from './nodeIdLease.js';
 import type { HighWaterStore } from './reservation.js';
@@ -97,6 +97,24 @@ export class EtcdNodeIds implements NodeIdSource {
   }
 
   /**
+   * The node ID a key under <prefix>/nodes/ names. Anything else there was not
+   * written by tracknum, and a claim that ignored it could share a node ID:
+   * refused, like any stored state that breaks an invariant.
+   */
+  #nodeIdOfKey(key: string): number {
+    const name = key.slice(this.#settings.prefix.length + '/nodes/'.length);
+    const nodeId = /^(0|[1-9][0-9]{0,3})$/.test(name) ? Number(name) : Number.NaN;
+    if (!(nodeId <= MAX_NODE_ID)) {
+      throw new TracknumError(
+        'STATE_CORRUPT',
+        `etcd key ${key} is not a node key (${this.#settings.prefix}/nodes/0 .. ${MAX_NODE_ID}); remove it or use another ETCD_PREFIX`,
+        { key },
+      );
+    }
+    return nodeId;
+  }
+
+  /**
    * Takes the lowest free node ID under a new lease. Throws ETCD_UNAVAILABLE
    * when etcd cannot be reached, NODE_IDS_EXHAUSTED when every ID is held.
    */
@@ -127,7 +145,7 @@ export class EtcdNodeIds implements NodeIdSource {
     let held: Set<number>;
     try {
       const keys = await this.#client.getAll().prefix(`${this.#settings.prefix}/nodes/`).keys();
-      held = new Set(keys.map((key) => Number(key.slice(key.lastIndexOf('/') + 1))));
+      held = new Set(keys.map((key) => this.#nodeIdOfKey(key)));
     } catch (error) {
       throw this.#unavailable(error);
     }
@@ -162,8 +180,9 @@ export class EtcdNodeIds implements NodeIdSource {
       read: async () => {
         const text = await this.#client.get(markKey).string();
         if (text === null) return undefined;
-        const second = Number(text);
-        if (!Number.isSafeInteger(second) || second < 0) {
+        // Decimal digits only: Number() would also take '1e3', ' 12' or '0x10'. The range is checked by the reservation.
+        const second = /^(0|[1-9][0-9]{0,15})$/.test(text) ? Number(text) : Number.NaN;
+        if (!Number.isSafeInteger(second)) {
           // Refusing is safer than guessing: a wrong mark could repeat numbers.
           throw new TracknumError('STATE_CORRUPT', `etcd key ${markKey} holds ${JSON.stringify(text)}, not a mark`);
         }
@@ -222,7 +241,19 @@ class EtcdNodeIdLease implements NodeIdLease {
     log: Logger;
   }) {
     this.nodeId = parts.nodeId;
-    this.highWater = parts.store;
+    this.highWater = {
+      read: () => parts.store.read(),
+      write: async (second) => {
+        try {
+          await parts.store.write(second);
+        } catch (error) {
+          // The node key is bound to another lease, or none: the node ID is gone, whatever the lease says.
+          if (isTracknumError(error) && error.code === 'NODE_ID_LOST')
+            this.#end('node key no longer bound to the lease');
+          throw error;
+        }
+      },
+    };
     this.#lease = parts.lease;
     this.#ttl = parts.ttl;
     this.#log = parts.log;

@@ -111,7 +111,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
       for (;;) {
         const reason = await Promise.race([lease.lost, stopped.then(() => undefined)]);
         if (reason === undefined || stopping) return;
-        reservation.stop();
+        reservation.abandon();
         metrics.fenced(monotonicMs());
         log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
         await lease.release().catch(() => undefined);
@@ -143,7 +143,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
         await extending;
         try {
           const mark = await reservation.settle();
-          log.info({ highWaterSecond: mark }, 'high-water mark persisted');
+          if (mark !== undefined) log.info({ highWaterSecond: mark }, 'high-water mark persisted');
         } catch (error) {
           // The mark stored last is still above every second used: only the saving is lost.
           log.warn({ err: error }, 'could not lower the high-water mark; the next start skips ahead');

@@ -100,6 +100,37 @@ describe('etcd node IDs', () => {
     await admin.put(`${s.prefix}/high-water/0`).value('not a number');
     const lease = await claim(source(s));
     await assert.rejects(lease.highWater.read(), /not a mark/);
+    // Only plain decimal digits: Number() would read these as marks.
+    for (const text of ['1e3', ' 12', '0x10', '012', '-5']) {
+      await admin.put(`${s.prefix}/high-water/0`).value(text);
+      await assert.rejects(lease.highWater.read(), (error: unknown) => {
+        assert.ok(isTracknumError(error) && error.code === 'STATE_CORRUPT', `${text}: ${String(error)}`);
+        return true;
+      });
+    }
+  });
+
+  it('refuses to claim under a prefix holding a node key it did not write', async () => {
+    for (const name of ['abc', '007', '4096', '-1', '']) {
+      const s = settings();
+      await admin.put(`${s.prefix}/nodes/${name}`).value('{}');
+      await assert.rejects(source(s).claim(), (error: unknown) => {
+        assert.ok(isTracknumError(error) && error.code === 'STATE_CORRUPT', `${name}: ${String(error)}`);
+        assert.match((error as Error).message, /is not a node key/);
+        return true;
+      });
+    }
+  });
+
+  it('counts the node ID as lost when a write of the mark finds the node key bound to another lease', async () => {
+    const s = settings({ leaseTtlSeconds: 30 });
+    const lease = await claim(source(s));
+    // Another lease took the key (as after an expiry this instance did not notice).
+    const other = await admin.lease(30).grant();
+    await admin.put(`${s.prefix}/nodes/${lease.nodeId}`).value('{}').lease(other);
+    await assert.rejects(lease.highWater.write(100), /no longer held/);
+    assert.match(await lease.lost, /no longer bound/);
+    await admin.leaseClient.leaseRevoke({ ID: other });
   });
 
   it('reports the lease lost soon after etcd revoked it', async () => {

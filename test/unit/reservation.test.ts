@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Allocator, type Allocation } from '../../src/core/allocator.js';
 import { createControlBlock, readGeneration, readLimit, type ControlBlock } from '../../src/core/controlBlock.js';
 import { EPOCH_MS, MAX_SECOND, secondOf } from '../../src/core/layout.js';
+import { isTracknumError } from '../../src/errors.js';
 import { SecondsReservation, type HighWaterStore } from '../../src/primary/reservation.js';
 
 /** An in-memory store that records, at each write, what workers were allowed to use. */
@@ -172,5 +174,143 @@ describe('seconds reservation', () => {
     await reservation.begin(0, store);
     const wall = secondOf(Date.now());
     assert.ok(readLimit(control) >= wall + 9 && readLimit(control) <= wall + 11);
+  });
+
+  it('refuses a stored mark outside the layout (it would wrap the clock word), and does not issue', async () => {
+    for (const stored of [MAX_SECOND + 1, 2 ** 39, 2 ** 53 - 1, -1, 1.5]) {
+      const { store, state } = memoryStore(stored);
+      const control = createControlBlock();
+      const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+      await assert.rejects(reservation.begin(0, store), (error: unknown) => {
+        assert.ok(isTracknumError(error) && error.code === 'STATE_CORRUPT', `${stored}: ${String(error)}`);
+        return true;
+      });
+      assert.equal(readGeneration(control), 0);
+      assert.equal(state.writes.length, 0, `${stored}: nothing written`);
+      assert.equal(drawMany(control, 1000, 1).length, 0);
+    }
+  });
+
+  it('a begin that fails leaves the store and the limit as they were: settle never writes into the failed one', async () => {
+    // Issue 13, defect 1: node 1 is lost, the re-claim of node 0 cannot read node 0's mark,
+    // then SIGTERM. The old code had already switched to node 0's store and wrote node 1's
+    // (lower) limit into it, below the seconds node 0's previous holder used.
+    const node1 = memoryStore();
+    const node0 = memoryStore(1040); // a dead holder, clock 30 s ahead, used seconds up to 1039
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+    await reservation.begin(1, node1.store);
+    drawMany(control, 1000, 10);
+    reservation.abandon(); // lease of node 1 lost
+    const unreadable: HighWaterStore = {
+      read: () => Promise.reject(new Error('deadline exceeded')),
+      write: node0.store.write,
+    };
+    await assert.rejects(reservation.begin(0, unreadable), /deadline exceeded/);
+    reservation.stop();
+    assert.equal(await reservation.settle(), undefined);
+    assert.equal(node0.state.mark, 1040);
+    assert.deepEqual(node0.state.writes, []);
+
+    // Without a loss: a begin that fails at its write leaves the old store in charge, and
+    // settle goes to the store whose limit the control block holds.
+    const a = memoryStore();
+    const b = memoryStore(500);
+    const other = createControlBlock();
+    const r = new SecondsReservation(other, { aheadSeconds: 10, now: atSecond(1000) });
+    await r.begin(1, a.store);
+    drawMany(other, 1000, 10);
+    b.state.failNext = true;
+    await assert.rejects(r.begin(2, b.store), /disk full/);
+    r.stop();
+    assert.equal(await r.settle(), 1001);
+    assert.equal(a.state.mark, 1001);
+    assert.equal(b.state.mark, 500);
+  });
+
+  it('never leaves a store below a second used under it, nor below the mark it held, whatever the order of operations', async () => {
+    // Two node IDs' stores; random begins (some failing to read or write), draws at random
+    // wall clocks, stops, losses and settles. After every step, each store's mark must be above
+    // every second drawn while it was current, and at or above its starting mark (seconds a
+    // previous holder may have used).
+    type Op =
+      | { kind: 'begin'; store: 0 | 1; fail: 'none' | 'read' | 'write' }
+      | { kind: 'draw'; wall: number; count: number }
+      | { kind: 'extend'; wall: number }
+      | { kind: 'stop' }
+      | { kind: 'abandon' }
+      | { kind: 'settle' };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constant('begin' as const),
+        store: fc.constantFrom(0 as const, 1 as const),
+        fail: fc.constantFrom('none' as const, 'read' as const, 'write' as const),
+      }),
+      fc.record({
+        kind: fc.constant('draw' as const),
+        wall: fc.integer({ min: 900, max: 1100 }),
+        count: fc.integer({ min: 1, max: 200 }),
+      }),
+      fc.record({ kind: fc.constant('extend' as const), wall: fc.integer({ min: 900, max: 1100 }) }),
+      fc.constant({ kind: 'stop' as const }),
+      fc.constant({ kind: 'abandon' as const }),
+      fc.constant({ kind: 'settle' as const }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 1200 })),
+        fc.array(op, { maxLength: 30 }),
+        async (initial, ops) => {
+          const stores = initial.map((mark) => memoryStore(mark));
+          const control = createControlBlock();
+          let wall = 1000;
+          const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => EPOCH_MS + wall * 1000 });
+          const allocator = new Allocator(control, 16);
+          let current: number | undefined;
+          const highestUsed = [-1, -1];
+          for (const step of ops) {
+            if (step.kind === 'begin') {
+              const target = stores[step.store]!;
+              const store: HighWaterStore = {
+                read: step.fail === 'read' ? () => Promise.reject(new Error('read failed')) : target.store.read,
+                write: target.store.write,
+              };
+              target.state.failNext = step.fail === 'write';
+              try {
+                await reservation.begin(step.store, store);
+                current = step.store;
+              } catch {
+                target.state.failNext = false;
+              }
+            } else if (step.kind === 'draw') {
+              wall = step.wall;
+              const out = { nodeId: 0, second: 0, counter: 0 };
+              for (let i = 0; i < step.count; i += 1) {
+                if (!allocator.next(wall, out)) break;
+                assert.equal(out.nodeId, current);
+                highestUsed[out.nodeId] = Math.max(highestUsed[out.nodeId]!, out.second);
+              }
+            } else if (step.kind === 'extend') {
+              wall = step.wall;
+              await reservation.extend();
+            } else if (step.kind === 'stop') {
+              reservation.stop();
+            } else if (step.kind === 'abandon') {
+              reservation.abandon();
+              current = undefined;
+            } else {
+              reservation.stop();
+              await reservation.settle();
+            }
+            stores.forEach((s, i) => {
+              const mark = s.state.mark ?? 0;
+              assert.ok(mark > highestUsed[i]!, `store ${i}: mark ${mark}, second ${highestUsed[i]} used`);
+              assert.ok(mark >= initial[i]!, `store ${i}: mark ${mark} below its starting mark ${initial[i]}`);
+            });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
