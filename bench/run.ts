@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleServer } from './lib/bundle.js';
 import { runLoad, wrkAvailable, type Generator, type LoadResult } from './lib/load.js';
-import { freePort, startServer, treeCpuSeconds, treeRssBytes, type RunningServer } from './lib/processes.js';
+import { probePort } from '../src/primary/portProbe.js';
+import { startServer, treeCpuSeconds, treeRssBytes, type RunningServer } from './lib/processes.js';
 import { EXAMPLE_QUERY } from './micro/issuing.js';
 import { formatMicroTable, runMicroBenchmarks, type MicroResult } from './micro/run.js';
 
@@ -89,7 +90,7 @@ function checkPrerequisites(): { generators: Generator[] } {
 }
 
 async function start(server: ServerName, workers: number): Promise<{ running: RunningServer; cleanup: () => void }> {
-  const port = String(await freePort());
+  const port = String(await probePort('127.0.0.1', 0));
   const env = { PORT: port, HOST: '127.0.0.1', WORKERS: String(workers) };
   const node = process.execPath;
   switch (server) {
@@ -313,7 +314,7 @@ function targets(runs: readonly Measurement[], generator: Generator, micro: read
 function machine(): string {
   const model = cpus()[0]?.model ?? 'unknown CPU';
   const [one, five] = loadavg();
-  let kernel = '';
+  let kernel: string;
   try {
     kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
   } catch {

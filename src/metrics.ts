@@ -8,17 +8,13 @@
  * Prometheus view of the whole instance, with no per-worker registry.
  * Float64 values count exactly up to 2^53.
  */
-import { ORDER_PARAMETERS } from './validation/orderQuery.js';
-import {
-  isLeaseTrusted,
-  readGeneration,
-  readLimit,
-  readNodeId,
-  leaseTrustedForMs,
-  type ControlBlock,
-} from './core/controlBlock.js';
+import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlBlock } from './core/controlBlock.js';
+import { notIssuingReason } from './core/issuing.js';
 import { secondOf } from './core/layout.js';
+import { ERRORS } from './errors.js';
+import { ORDER_PARAMETERS } from './validation/orderQuery.js';
 
+/** The most worker threads an instance runs: the counters have a region for each. */
 export const MAX_WORKERS = 256;
 
 /** Routes as counted; everything unrouted is 'other'. */
@@ -29,8 +25,10 @@ export const ROUTE_INDEX: Readonly<Record<Route, number>> = Object.fromEntries(R
   number
 >;
 
-/** Statuses tracknum answers; anything else (none expected) counts as 'other'. */
-const STATUSES = [200, 400, 404, 405, 414, 422, 431, 500, 503] as const;
+/** Statuses tracknum answers: 200, and those of the errors it answers to clients; anything else counts as 'other'. */
+const STATUSES = [200, ...new Set(Object.values(ERRORS).map((error) => error.status))]
+  .filter((status) => status > 0)
+  .sort((a, b) => a - b);
 const STATUS_INDEX = new Int8Array(600).fill(STATUSES.length);
 STATUSES.forEach((status, i) => (STATUS_INDEX[status] = i));
 const STATUS_LABELS = [...STATUSES.map(String), 'other'];
@@ -191,15 +189,15 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   lines.push(`tracknum_issue_duration_seconds_sum ${sum(values, workers, LATENCY_SUM)}`);
   lines.push(`tracknum_issue_duration_seconds_count ${cumulative}`);
 
-  const issuing = readGeneration(control) !== 0;
   family('tracknum_node_id', 'gauge', 'Node ID this instance issues under (-1 when none).');
-  lines.push(`tracknum_node_id ${issuing ? readNodeId(control) : -1}`);
+  lines.push(`tracknum_node_id ${readGeneration(control) !== 0 ? readNodeId(control) : -1}`);
 
   const trustedForMs = leaseTrustedForMs(control, state.monotonicMs);
   family('tracknum_lease_trusted_seconds', 'gauge', 'Seconds the node-ID lease is still trusted (absent: no lease).');
   if (trustedForMs !== undefined) lines.push(`tracknum_lease_trusted_seconds ${Math.max(0, trustedForMs / 1000)}`);
-  family('tracknum_issuing', 'gauge', '1 while numbers can be issued (node ID held, lease trusted).');
-  lines.push(`tracknum_issuing ${issuing && isLeaseTrusted(control, state.monotonicMs) ? 1 : 0}`);
+  family('tracknum_issuing', 'gauge', '1 while numbers can be issued (node ID held, lease trusted, seconds reserved).');
+  const issuing = notIssuingReason(control, secondOf(state.wallMs), state.monotonicMs) === undefined;
+  lines.push(`tracknum_issuing ${issuing ? 1 : 0}`);
 
   family('tracknum_lease_losses_total', 'counter', 'Times issuing stopped because the node ID was lost.');
   lines.push(`tracknum_lease_losses_total ${values[LEASE_LOSSES] ?? 0}`);

@@ -16,8 +16,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export { freePort } from '../../test/helpers/freePort.js';
-
 /**
  * Spawns `command` and resolves once it prints a JSON line with msg "ready"
  * (and a numeric port). Rejects, with its output, if it exits or is not ready in time.
@@ -94,7 +92,7 @@ export function descendants(pid: number): number[] {
     return found;
   }
   for (const task of tasks) {
-    let children = '';
+    let children: string;
     try {
       children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
     } catch {

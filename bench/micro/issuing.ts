@@ -38,7 +38,7 @@ export function callsPerSecond(step: (i: number) => unknown, durationMs: number)
   let calls = 0;
   let sink = 0;
   const started = performance.now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     for (let i = 0; i < batch; i++) if (step(i) === undefined) sink++;
     calls += batch;
@@ -61,7 +61,7 @@ export function allocatorLoop(control: ControlBlock): (i: number) => unknown {
   let wallSecond = 0;
   return (i) => {
     if ((i & 1023) === 0) wallSecond = secondOf(Date.now());
-    if (!allocator.next(wallSecond, drawn)) throw new Error(`allocator refused: ${allocator.failure}`);
+    if (!allocator.next(wallSecond, drawn)) throw new Error('the allocator refused to draw');
     return drawn;
   };
 }
@@ -73,7 +73,7 @@ export function issuingLoop(control: ControlBlock): (i: number) => unknown {
   let wallSecond = 0;
   return (i) => {
     if ((i & 1023) === 0) wallSecond = secondOf(Date.now());
-    if (!allocator.next(wallSecond, drawn)) throw new Error(`allocator refused: ${allocator.failure}`);
+    if (!allocator.next(wallSecond, drawn)) throw new Error('the allocator refused to draw');
     return encodeTrackingNumber('MY', drawn.second, drawn.nodeId, drawn.counter);
   };
 }

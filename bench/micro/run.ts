@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { spawnTsWorker } from '../lib/threads.js';
+import { spawnWorker } from '../../src/primary/spawnWorker.js';
 import type { BenchmarkThreadData, Loop } from './benchmarkThread.js';
 import { issuingControlBlock } from './issuing.js';
 
@@ -36,7 +36,7 @@ async function runThreads(loop: Loop, count: number, durationMs: number): Promis
   const flags = new Int32Array(signal);
   const data: BenchmarkThreadData = { loop, control: issuingControlBlock().buffer, signal, durationMs };
   const workers = Array.from({ length: count }, () =>
-    spawnTsWorker(new URL('./benchmarkThread.ts', import.meta.url), { workerData: data }),
+    spawnWorker(new URL('./benchmarkThread.ts', import.meta.url), { workerData: data }),
   );
   const rates = workers.map(
     (worker) =>

@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadUws } from '../../src/worker/uws.js';
-import { spawnTsWorker } from '../lib/threads.js';
+import { spawnWorker } from '../../src/primary/spawnWorker.js';
 
 /** A real answer of the service, so both send the same number of bytes. */
 const BODY =
@@ -27,7 +27,7 @@ if (isMainThread) {
   if (!Number.isInteger(port) || port <= 0) throw new Error('PORT must be set to a free port');
   let listening = 0;
   for (let i = 0; i < workers; i++) {
-    const worker = spawnTsWorker(new URL(import.meta.url), { workerData: { port } satisfies Settings });
+    const worker = spawnWorker(new URL(import.meta.url), { workerData: { port } satisfies Settings });
     worker.on('message', () => {
       if (++listening === workers) console.log(JSON.stringify({ msg: 'ready', port, workers }));
     });

@@ -20,7 +20,7 @@ if (!(timeoutSeconds > 0)) {
 }
 
 const deadline = Date.now() + timeoutSeconds * 1000;
-let last = 'no answer yet';
+let last;
 for (;;) {
   try {
     const answer = await fetch(url, { signal: AbortSignal.timeout(2000) });

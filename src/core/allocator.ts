@@ -19,9 +19,6 @@ export interface Allocation {
   counter: number;
 }
 
-/** Why the allocator could not hand out a number. */
-export type AllocationFailure = 'not-issuing' | 'reservation-exhausted';
-
 export class Allocator {
   readonly #control: ControlBlock;
   readonly #size: number;
@@ -31,8 +28,6 @@ export class Allocator {
   #second = 0;
   #counter = 0;
   #end = 0;
-  /** Set when next() returns false. */
-  failure: AllocationFailure = 'not-issuing';
 
   constructor(control: ControlBlock, blockSize = 64) {
     assertBlockSize(blockSize);
@@ -43,7 +38,8 @@ export class Allocator {
   /**
    * Draws the next number into `out`. `wallSecond` is the current wall-clock
    * second (layout epoch); a block from an earlier second is dropped so that
-   * the second carried in a number stays close to its issue time.
+   * the second carried in a number stays close to its issue time. False when
+   * no number can be issued now (core/issuing.ts says why).
    */
   next(wallSecond: number, out: Allocation): boolean {
     // Fast path: the current block has counters left and is not from an earlier second.
@@ -60,17 +56,13 @@ export class Allocator {
       this.#end = 0;
     }
     const generation = readGeneration(this.#control);
-    if (generation === 0) {
-      this.failure = 'not-issuing';
-      return false;
-    }
+    if (generation === 0) return false;
     if (!this.#refill(generation, wallSecond)) return false;
     const counter = this.#counter++;
     // Seqlock check: the number counts as issued only if the generation it
     // was drawn under is still current after drawing it.
     if (readGeneration(this.#control) !== generation) {
       this.#end = 0;
-      this.failure = 'not-issuing';
       return false;
     }
     out.nodeId = this.#nodeId;
@@ -82,14 +74,10 @@ export class Allocator {
   #refill(generation: number, wallSecond: number): boolean {
     this.#end = 0;
     const nodeId = readNodeId(this.#control);
-    if (!takeBlock(this.#control, this.#size, wallSecond, this.#taken)) {
-      this.failure = 'reservation-exhausted';
-      return false;
-    }
+    if (!takeBlock(this.#control, this.#size, wallSecond, this.#taken)) return false;
     if (readGeneration(this.#control) !== generation) {
       // The primary changed node ID or clock while we took the block: it may
       // belong to the new clock under the old node ID. Drop it.
-      this.failure = 'not-issuing';
       return false;
     }
     this.#generation = generation;

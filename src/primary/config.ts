@@ -8,7 +8,20 @@ import { parseArgs } from 'node:util';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { MIN_LEASE_TTL_SECONDS } from '../core/leaseTiming.js';
 import { TracknumError } from '../errors.js';
-import type { EtcdSettings } from './etcdNodeIds.js';
+import { MAX_WORKERS } from '../metrics.js';
+
+/** The cluster mode's settings: where etcd is, and how to talk to it. */
+export interface EtcdSettings {
+  endpoints: readonly string[];
+  /** Key prefix, starting with '/' and without a trailing '/'. */
+  prefix: string;
+  leaseTtlSeconds: number;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  username?: string;
+  password?: string;
+}
 
 export interface Config {
   port: number;
@@ -161,7 +174,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const config: Config = {
     port: integer('port', 0, 65535),
     host: raw('host').text,
-    workers: integer('workers', 1, 256),
+    workers: integer('workers', 1, MAX_WORKERS),
     nodeId: integer('nodeId', 0, MAX_NODE_ID),
     stateDir: raw('stateDir').text,
     reserveSeconds: integer('reserveSeconds', 5, 3600),

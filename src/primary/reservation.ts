@@ -11,6 +11,7 @@ import { advanceClockTo, clockSecond, usedSecondsBound } from '../core/logicalCl
 import { readLimit, writeGeneration, writeLimit, writeNodeId, type ControlBlock } from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
+import type { HighWaterStore } from '../nodeIds/source.js';
 
 /**
  * No mark above this: it keeps every second inside the layout, and the limit
@@ -18,14 +19,6 @@ import { TracknumError } from '../errors.js';
  * is never used).
  */
 const HIGHEST_MARK = MAX_SECOND;
-
-/** Where the high-water mark of one node ID is kept: a file, or etcd. */
-export interface HighWaterStore {
-  /** The stored mark (every used second is below it), or undefined if none yet. */
-  read(): Promise<number | undefined>;
-  /** Stores the mark durably before resolving. */
-  write(second: number): Promise<void>;
-}
 
 /**
  * A stored mark, checked: a mark outside 0..HIGHEST_MARK breaks the layout

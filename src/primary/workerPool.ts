@@ -4,34 +4,19 @@
  * connections, so threads are never terminated: they are told to drain and
  * exit by themselves.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
+import { spawnWorker } from './spawnWorker.js';
 
-// Built code runs worker.js; under tsx the sources run as worker.ts.
-const WORKER_URL = new URL(`../worker/worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 const RESTART_DELAY_MS = 1000;
-
-/**
- * Starts a worker thread from a module URL. Node 20 does not pass tsx's
- * loader on to worker threads, so a .ts module (development and tests) is
- * started through a one-line bootstrap that registers tsx first.
- */
-export function spawnWorker(url: URL, options: WorkerOptions): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
-}
 
 export interface WorkerPoolOptions {
   count: number;
   settings: Omit<WorkerSettings, 'workerIndex'>;
   log: Logger;
-  /** The worker module; tests swap in their own. */
-  workerUrl?: URL;
+  /** The worker thread's module. */
+  workerUrl: URL;
   /** Called each time a worker that died is restarted, for /metrics. */
   onRestart?: () => void;
 }
@@ -84,7 +69,7 @@ export class WorkerPool {
   #spawn(index: number): Promise<void> {
     const { log } = this.#options;
     const settings: WorkerSettings = { ...this.#options.settings, workerIndex: index };
-    const worker = spawnWorker(this.#options.workerUrl ?? WORKER_URL, { workerData: settings });
+    const worker = spawnWorker(this.#options.workerUrl, { workerData: settings });
     this.#workers.set(index, worker);
     const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.#exits.add(exit);

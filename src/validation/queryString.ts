@@ -26,59 +26,13 @@
  *
  * Fast path: a segment part with no '%' and no '+' is returned as a slice.
  *
- * parseOrderQuery (orderQuery.ts) applies these same rules in its own single
- * pass (no pair objects on the hot path); parseQueryString states them for any
- * query, and its tests pin them down.
+ * parseOrderQuery (orderQuery.ts) splits the query by these rules in its own
+ * single pass (no pair objects on the hot path); the tests state them for any
+ * query in a reference parser (test/helpers/queryString.ts).
  */
 
-/** One `name=value` segment of a query string. */
-export interface QueryPair {
-  /** Decoded name, or `undefined` when its percent-encoding is malformed. */
-  readonly name: string | undefined;
-  /** Decoded value ("" when the segment has no '='), or `undefined` when malformed. */
-  readonly value: string | undefined;
-  /** The value as it appears in the raw query, still encoded. */
-  readonly rawValue: string;
-  /** The name as received (still encoded). */
-  readonly rawName: string;
-}
-
-const AMPERSAND = '&';
-const EQUALS = '=';
 const PERCENT = 37; // '%'
 const PLUS = 43; // '+'
-
-/** Splits and decodes a raw query string (no leading '?'). Never throws. */
-export function parseQueryString(raw: string): QueryPair[] {
-  const pairs: QueryPair[] = [];
-  const length = raw.length;
-  // Position of the next '=' at or after `start`; cached across segments so a
-  // long run of segments without '=' does not rescan the rest of the string.
-  let nextEquals = -1;
-  let start = 0;
-  while (start < length) {
-    let end = raw.indexOf(AMPERSAND, start);
-    if (end === -1) end = length;
-    if (end > start) {
-      if (nextEquals < start) {
-        nextEquals = raw.indexOf(EQUALS, start);
-        if (nextEquals === -1) nextEquals = length; // none left: sentinel past every segment
-      }
-      let rawName: string;
-      let rawValue: string;
-      if (nextEquals < end) {
-        rawName = raw.slice(start, nextEquals);
-        rawValue = raw.slice(nextEquals + 1, end);
-      } else {
-        rawName = raw.slice(start, end);
-        rawValue = '';
-      }
-      pairs.push({ name: decodeFormComponent(rawName), value: decodeFormComponent(rawValue), rawValue, rawName });
-    }
-    start = end + 1;
-  }
-  return pairs;
-}
 
 /**
  * Decodes one form-urlencoded name or value: '+' to space, %XX escapes as UTF-8.

@@ -1,29 +1,22 @@
 /**
  * The HTTP routes. uWS aborts the whole process when a handler throws, so
  * every handler is wrapped by `guarded`, which always answers. Handlers are
- * synchronous: `req` is only valid until they return.
+ * synchronous (`req` is only valid until they return) and return the status
+ * they answered, which `guarded` counts.
  */
 import { performance } from 'node:perf_hooks';
-import { Allocator, type Allocation } from '../core/allocator.js';
-import { clockSecond } from '../core/logicalClock.js';
-import {
-  isDraining,
-  isLeaseTrusted,
-  isLeaving,
-  readGeneration,
-  readLimit,
-  readNodeId,
-  type ControlBlock,
-} from '../core/controlBlock.js';
-import { monotonicMs } from '../core/monotonicClock.js';
+import type { Allocation, Allocator } from '../core/allocator.js';
+import { isDraining, isLeaseTrusted, isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
+import { NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
-import { parameterIndex, parseOrderQuery } from '../validation/orderQuery.js';
 import type { Logger } from '../logger.js';
 import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
+import { parameterIndex, parseOrderQuery } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
-import { endWithoutBody, sendJson, sendProblem, type Answering } from './responses.js';
+import type { Replies } from './replies.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
 /**
@@ -32,38 +25,37 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
  * 2.2 KB; uWS v20.30 drops, without a status, a request whose head exceeds
  * 4 KiB when it arrives in several TCP segments, so the limit stays below that.
  */
-export const MAX_QUERY_LENGTH = 3072;
+const MAX_QUERY_LENGTH = 3072;
 /**
  * Larger header blocks are refused with 431 when uWS hands them over at all:
  * it does so only for heads that arrive in one read (up to about 100 KiB);
  * see docs/errors.md.
  */
-export const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
 
 export interface RouteContext {
   control: ControlBlock;
   allocator: Allocator;
   counters: WorkerMetrics;
+  replies: Replies;
   /** The /metrics text. */
   metrics: () => string;
-  answering: Answering;
   log: Logger;
   /** Log every request (LOG_REQUESTS); off on the hot path by default. */
   logRequests: boolean;
 }
 
-type Handler = (res: HttpResponse, req: HttpRequest) => void;
+/** Answers a request and returns the status it answered. */
+type Handler = (res: HttpResponse, req: HttpRequest) => number;
 
 export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
-  const guard = (handler: Handler, route: Route = 'other'): Handler => guarded(context, ROUTE_INDEX[route], handler);
-  const { answering } = context;
+  const { replies } = context;
+  const guard = (handler: Handler, route: Route = 'other'): ((res: HttpResponse, req: HttpRequest) => void) =>
+    guarded(context, ROUTE_INDEX[route], handler);
   const onlyGet: Handler = (res) =>
-    sendProblem(res, answering, 'METHOD_NOT_ALLOWED', {
-      detail: 'this resource only answers GET',
-      headers: { Allow: 'GET' },
-    });
+    replies.problem(res, 'METHOD_NOT_ALLOWED', { detail: 'this resource only answers GET', headers: { Allow: 'GET' } });
   // A HEAD must not issue a number, and its answer must have no body.
-  const headNotAllowed: Handler = (res) => endWithoutBody(res, answering, 405, { Allow: 'GET' });
+  const headNotAllowed: Handler = (res) => replies.empty(res, 405, { Allow: 'GET' });
 
   /** One GET resource: its handler, a HEAD answer (405 unless given), and 405 for every other method. */
   const resource = (route: Route, path: string, get: Handler, head: Handler = headNotAllowed): void => {
@@ -75,67 +67,61 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   resource(
     'healthz',
     '/healthz',
-    (res) => sendJson(res, answering, 200, '{"status":"ok"}'),
-    (res) => endWithoutBody(res, answering, 200),
+    (res) => replies.json(res, 200, '{"status":"ok"}'),
+    (res) => replies.empty(res, 200),
   );
   resource('readyz', '/readyz', readiness(context), (res) =>
-    endWithoutBody(res, answering, notReadyReason(context.control) === undefined ? 200 : 503),
+    replies.empty(res, notReadyReason(context.control) === undefined ? 200 : 503),
   );
-  resource('metrics', '/metrics', (res) => {
-    answering.status = 200;
-    res.writeHeader('Content-Type', 'text/plain; version=0.0.4').end(context.metrics(), answering.closeConnections);
-  });
+  resource('metrics', '/metrics', (res) => replies.text(res, 'text/plain; version=0.0.4', context.metrics()));
   app.head(
     '/*',
-    guard((res) => endWithoutBody(res, answering, 404)),
+    guard((res) => replies.empty(res, 404)),
   );
   app.any(
     '/*',
-    guard((res, req) =>
-      sendProblem(res, answering, 'NOT_FOUND', { detail: `no resource at ${req.getUrl().slice(0, 200)}` }),
-    ),
+    guard((res, req) => replies.problem(res, 'NOT_FOUND', { detail: `no resource at ${req.getUrl().slice(0, 200)}` })),
   );
 }
 
-function guarded(context: RouteContext, route: number, handler: Handler): Handler {
+function guarded(
+  context: RouteContext,
+  route: number,
+  handler: Handler,
+): (res: HttpResponse, req: HttpRequest) => void {
   return (res, req) => {
-    context.answering.status = 0;
+    let status: number;
     try {
-      if (headerBytes(req) > MAX_HEADER_BYTES) {
-        sendProblem(res, context.answering, 'HEADERS_TOO_LARGE', {
-          detail: `the request headers exceed ${MAX_HEADER_BYTES} bytes`,
-        });
-        return;
-      }
-      handler(res, req);
+      status =
+        headerBytes(req) > MAX_HEADER_BYTES
+          ? context.replies.problem(res, 'HEADERS_TOO_LARGE', {
+              detail: `the request headers exceed ${MAX_HEADER_BYTES} bytes`,
+            })
+          : handler(res, req);
     } catch (error) {
       context.log.error({ err: error }, 'request handler failed');
+      status = 500;
       try {
-        sendProblem(res, context.answering, 'INTERNAL', { detail: 'the request could not be handled' });
+        context.replies.problem(res, 'INTERNAL', { detail: 'the request could not be handled' });
       } catch {
         // The response was already (partly) written: close the connection.
         res.close();
       }
     }
-    context.counters.request(route, context.answering.status);
+    context.counters.request(route, status);
     if (context.logRequests) {
       // Still inside the uWS callback, so req is valid.
-      const status = context.answering.status;
       context.log.info({ method: req.getMethod(), url: req.getUrl(), route: ROUTES[route], status }, 'request');
     }
   };
 }
 
-/** Running total of headerBytes; module state so that the callback is one function, not a closure per request. */
-let headerBytesTotal = 0;
-const addHeaderBytes = (name: string, value: string): void => {
-  headerBytesTotal += name.length + value.length + 4;
-};
-
 function headerBytes(req: HttpRequest): number {
-  headerBytesTotal = 0;
-  req.forEach(addHeaderBytes);
-  return headerBytesTotal;
+  let total = 0;
+  req.forEach((name, value) => {
+    total += name.length + value.length + 4;
+  });
+  return total;
 }
 
 function nextTrackingNumber(context: RouteContext): Handler {
@@ -143,77 +129,67 @@ function nextTrackingNumber(context: RouteContext): Handler {
   const { counters } = context;
   return (res, req) => {
     const started = performance.now();
-    answer(res, req);
+    const status = answer(res, req);
     counters.latency((performance.now() - started) / 1000);
+    return status;
   };
 }
 
 function issueTrackingNumber(context: RouteContext): Handler {
+  const { control, allocator, replies, counters } = context;
   const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
   return (res, req) => {
     const raw = req.getQuery() ?? '';
     if (raw.length > MAX_QUERY_LENGTH) {
-      sendProblem(res, context.answering, 'URI_TOO_LONG', {
+      return replies.problem(res, 'URI_TOO_LONG', {
         detail: `the query string has ${raw.length} characters; at most ${MAX_QUERY_LENGTH} are accepted`,
       });
-      return;
     }
     const parsed = parseOrderQuery(raw);
     if (!parsed.ok) {
-      for (const problem of parsed.problems) context.counters.invalid(parameterIndex(problem.parameter));
-      sendProblem(res, context.answering, 'INVALID_PARAMETERS', {
+      for (const problem of parsed.problems) counters.invalid(parameterIndex(problem.parameter));
+      return replies.problem(res, 'INVALID_PARAMETERS', {
         detail: parsed.problems.map((p) => p.detail).join('; '),
         extensions: { errors: parsed.problems },
       });
-      return;
-    }
-    if (isDraining(context.control)) {
-      notIssuing(res, context, 'this instance is shutting down');
-      return;
     }
     const now = Date.now();
-    if (!context.allocator.next(secondOf(now), drawn)) {
-      notIssuing(
-        res,
-        context,
-        context.allocator.failure === 'reservation-exhausted'
-          ? 'the reserved seconds are used up (the wall clock jumped ahead, or the high-water mark could not be stored); retry shortly'
-          : 'this instance holds no node ID right now; retry shortly or use another instance',
-      );
-      return;
+    const second = secondOf(now);
+    // The lease is checked after drawing, like the generation inside next(): had it run out
+    // while the primary could not fence (a frozen process wakes every thread at once), the
+    // number is dropped.
+    if (!allocator.next(second, drawn) || isDraining(control) || !isLeaseTrusted(control, monotonicMs())) {
+      // 'no-node-id' when the node ID changed under the draw and all is well again.
+      return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
     }
-    // Checked after drawing, like the generation: had the lease run out while the primary
-    // could not fence (a frozen process wakes every thread at once), the number is dropped.
-    if (!isLeaseTrusted(context.control, monotonicMs())) {
-      notIssuing(res, context, 'the node ID lease was not renewed in time; retry shortly or use another instance');
-      return;
-    }
-    context.counters.issued();
+    counters.issued();
     const order = parsed.query;
     const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
-    sendJson(res, context.answering, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
+    return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
   };
 }
 
-function notIssuing(res: HttpResponse, context: RouteContext, detail: string): void {
-  sendProblem(res, context.answering, 'NOT_ISSUING', { detail, headers: { 'Retry-After': '1' } });
+function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuingReason): number {
+  return context.replies.problem(res, 'NOT_ISSUING', {
+    detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
+    headers: { 'Retry-After': '1' },
+  });
 }
 
 function lookUpTrackingNumber(context: RouteContext): Handler {
+  const { replies } = context;
   return (res, req) => {
     const given = req.getParameter(0) ?? '';
     const decoded = decodeTrackingNumber(given.toUpperCase());
     if (!decoded.ok) {
       const code = decoded.reason === 'check-character' ? 'CHECK_CHARACTER_MISMATCH' : 'MALFORMED_TRACKING_NUMBER';
-      sendProblem(res, context.answering, code, {
+      return replies.problem(res, code, {
         detail: decoded.detail,
         extensions: { reason: decoded.reason, tracking_number: given.slice(0, 64) },
       });
-      return;
     }
-    sendJson(
+    return replies.json(
       res,
-      context.answering,
       200,
       JSON.stringify({
         tracking_number: decoded.trackingNumber,
@@ -227,24 +203,19 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
   };
 }
 
-/** Why this instance cannot issue right now, or undefined when it can. */
-function notReadyReason(control: ControlBlock): string | undefined {
-  if (isLeaving(control)) return 'shutting down';
-  if (readGeneration(control) === 0) return 'no node ID held';
-  if (!isLeaseTrusted(control, monotonicMs())) return 'node ID lease not renewed in time';
-  // The wall clock too: workers move the clock up to it on their next draw.
-  if (Math.max(clockSecond(control), secondOf(Date.now())) >= readLimit(control)) return 'reserved seconds used up';
-  return undefined;
+/** Why load balancers should send this instance nothing now, or undefined when it is ready. */
+function notReadyReason(control: ControlBlock): NotIssuingReason | undefined {
+  // Leaving, numbers are still issued for a while (SHUTDOWN_DELAY), but the instance is not ready.
+  if (isLeaving(control)) return 'shutting-down';
+  return notIssuingReason(control, secondOf(Date.now()), monotonicMs());
 }
 
 function readiness(context: RouteContext): Handler {
+  const { control, replies } = context;
   return (res) => {
-    const { control } = context;
     const reason = notReadyReason(control);
-    if (reason === undefined) {
-      sendJson(res, context.answering, 200, JSON.stringify({ status: 'ready', node_id: readNodeId(control) }));
-    } else {
-      sendJson(res, context.answering, 503, JSON.stringify({ status: 'not-ready', reason }));
-    }
+    return reason === undefined
+      ? replies.json(res, 200, JSON.stringify({ status: 'ready', node_id: readNodeId(control) }))
+      : replies.json(res, 503, JSON.stringify({ status: 'not-ready', reason: NOT_ISSUING_REASONS[reason] }));
   };
 }

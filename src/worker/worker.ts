@@ -10,7 +10,7 @@ import { monotonicMs } from '../core/monotonicClock.js';
 import { renderMetrics, WorkerMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
-import type { Answering } from './responses.js';
+import { Replies } from './replies.js';
 import { registerRoutes } from './routes.js';
 import { loadUws, type ListenSocket } from './uws.js';
 
@@ -22,7 +22,6 @@ const tell = (message: WorkerToPrimary): void => port.postMessage(message);
 const log = createLogger({ role: 'worker', worker: settings.workerIndex });
 const uws = loadUws();
 const control = viewControlBlock(settings.control);
-const answering: Answering = { closeConnections: false, status: 0 };
 const app = uws.App();
 registerRoutes(app, {
   control,
@@ -35,7 +34,7 @@ registerRoutes(app, {
       wallMs: Date.now(),
       monotonicMs: monotonicMs(),
     }),
-  answering,
+  replies: new Replies(control),
   log,
   logRequests: settings.logRequests,
 });
@@ -54,9 +53,8 @@ port.on('message', (message: PrimaryToWorker) => {
   if (message.type === 'drain') {
     // Handlers are synchronous, so once this runs no request is half done.
     // Open keep-alive connections get their next answer with the connection
-    // closed, and idle ones are closed by uWS's idle timeout; the thread
-    // exits when the last one is gone.
-    answering.closeConnections = true;
+    // closed (the control block says the instance drains), and idle ones are
+    // closed by uWS's idle timeout; the thread exits when the last one is gone.
     if (listenSocket) uws.us_listen_socket_close(listenSocket);
     listenSocket = false;
     tell({ type: 'drained' });

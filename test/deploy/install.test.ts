@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { freePort } from '../helpers/freePort.js';
+import { probePort } from '../../src/primary/portProbe.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -156,7 +156,7 @@ test('the installed copy serves with systemd’s $STATE_DIRECTORY, is ready, and
 });
 
 test('wait-ready gives up with a message after READY_TIMEOUT_SECONDS when nothing is ready', async () => {
-  const port = await freePort();
+  const port = await probePort('127.0.0.1', 0);
   const started = Date.now();
   const wait = spawnSync(process.execPath, [join(target(), 'libexec/wait-ready.mjs')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', READY_TIMEOUT_SECONDS: '1' },

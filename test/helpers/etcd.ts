@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { freePort } from './freePort.js';
+import { probePort } from '../../src/primary/portProbe.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -105,8 +105,8 @@ export async function startEtcd(size = 1, options: { tls?: boolean } = {}): Prom
   for (let i = 0; i < size; i += 1) {
     members.push({
       name: `m${i}`,
-      clientUrl: `${scheme}://127.0.0.1:${await freePort()}`,
-      peerUrl: `http://127.0.0.1:${await freePort()}`,
+      clientUrl: `${scheme}://127.0.0.1:${await probePort('127.0.0.1', 0)}`,
+      peerUrl: `http://127.0.0.1:${await probePort('127.0.0.1', 0)}`,
       args: [],
       process: undefined,
       output: '',
@@ -219,8 +219,8 @@ async function health(clientUrl: string, certificates: TestCertificates | undefi
         res.on('end', () => {
           try {
             resolve(JSON.parse(body));
-          } catch (error) {
-            reject(error);
+          } catch {
+            reject(new Error(`${clientUrl}/health answered ${JSON.stringify(body)}`));
           }
         });
       },

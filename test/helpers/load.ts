@@ -5,7 +5,7 @@
  */
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { get, orderPath } from './service.js';
+import { get, orderPath, type Issued } from './service.js';
 
 export interface Draw {
   /** performance.now() when the answer (or the error) arrived. */
@@ -42,7 +42,7 @@ export function startLoad(ports: number[], lanesPerTarget = 8): Load {
         const agent = agents[target];
         const answer = await get(port, path, agent === undefined ? {} : { agent });
         const draw: Draw = { at: performance.now(), target, status: answer.status };
-        if (answer.status === 200) draw.trackingNumber = (answer.json() as { tracking_number: string }).tracking_number;
+        if (answer.status === 200) draw.trackingNumber = answer.json<Issued>().tracking_number;
         const retryAfter = answer.headers['retry-after'];
         if (typeof retryAfter === 'string') draw.retryAfter = retryAfter;
         draws.push(draw);

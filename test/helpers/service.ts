@@ -121,11 +121,31 @@ export function startService(options: StartOptions = {}): Promise<Service> {
   });
 }
 
+/** What GET /next-tracking-number answers with 200. */
+export interface Issued {
+  tracking_number: string;
+  created_at: string;
+  order: Record<string, string>;
+}
+
+/** An RFC 9457 problem document, with tracknum's extension members. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: { parameter: string; detail: string; value?: string }[];
+  reason?: string;
+  tracking_number?: string;
+}
+
 export interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
-  json: () => any;
+  /** The body parsed as JSON, typed as the caller expects it (the test's assertions check it). */
+  json: <T = Record<string, unknown>>() => T;
 }
 
 /** One request on a fresh connection (no keep-alive), so shutdown is never held up by the client. */
@@ -149,7 +169,12 @@ export function get(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            json: <T>() => JSON.parse(body) as T,
+          });
         });
         res.on('error', reject);
       },
@@ -197,7 +222,7 @@ export async function drawNumbers(
         errors += 1;
         return;
       }
-      if (answer.status === 200) numbers.push((answer.json() as { tracking_number: string }).tracking_number);
+      if (answer.status === 200) numbers.push(answer.json<Issued>().tracking_number);
       else failures += 1;
     }
   };

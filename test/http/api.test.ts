@@ -13,6 +13,8 @@ import {
   issuedByWorker,
   orderPath,
   startService,
+  type Issued,
+  type Problem,
   type Service,
 } from '../helpers/service.js';
 
@@ -51,7 +53,7 @@ describe('GET /next-tracking-number', () => {
     assert.equal(answer.status, 200, answer.body);
     assert.equal(answer.headers['content-type'], 'application/json');
     assert.equal(answer.headers['cache-control'], 'no-store');
-    const body = answer.json();
+    const body = answer.json<Issued>();
     assert.match(body.tracking_number, TRACKING_NUMBER);
     assert.ok(body.tracking_number.startsWith('MY'));
     assert.match(body.created_at, RFC3339_UTC_MS);
@@ -67,17 +69,24 @@ describe('GET /next-tracking-number', () => {
       '&customer_name=RedBox+Logistics&customer_slug=redbox-logistics';
     const answer = await get(service.port, path);
     assert.equal(answer.status, 200, answer.body);
-    assert.equal(answer.json().order.created_at, '2018-11-20T19:29:32+08:00');
-    assert.equal(answer.json().order.customer_name, 'RedBox Logistics');
+    assert.equal(answer.json<Issued>().order['created_at'], '2018-11-20T19:29:32+08:00');
+    assert.equal(answer.json<Issued>().order['customer_name'], 'RedBox Logistics');
   });
 
   it('issues numbers that verify and decode through /tracking-numbers/{number}', async () => {
     const { tracking_number: number, created_at: createdAt } = (
       await get(service.port, orderPath({ origin_country_id: 'SG' }))
-    ).json();
+    ).json<Issued>();
     const answer = await get(service.port, `/tracking-numbers/${number}`);
     assert.equal(answer.status, 200, answer.body);
-    const decoded = answer.json();
+    const decoded = answer.json<{
+      tracking_number: string;
+      valid: boolean;
+      origin_country_id: string;
+      issued_at: string;
+      node_id: number;
+      sequence: number;
+    }>();
     assert.equal(decoded.tracking_number, number);
     assert.equal(decoded.valid, true);
     assert.equal(decoded.origin_country_id, 'SG');
@@ -114,15 +123,15 @@ describe('GET /next-tracking-number', () => {
       const answer = await get(service.port, orderPath(overrides));
       assert.equal(answer.status, 400, answer.body);
       assert.equal(answer.headers['content-type'], 'application/problem+json');
-      const problem = answer.json();
+      const problem = answer.json<Problem>();
       assert.equal(problem.status, 400);
       assert.equal(problem.code, 'INVALID_PARAMETERS');
       assert.equal(problem.type, 'urn:tracknum:problem:invalid-parameters');
       assert.deepEqual(
-        problem.errors.map((e: { parameter: string }) => e.parameter),
+        problem.errors?.map((e) => e.parameter),
         [parameter],
       );
-      assert.ok(problem.errors[0].detail.includes(parameter));
+      assert.ok(problem.errors?.[0]?.detail.includes(parameter));
     });
   }
 
@@ -130,7 +139,7 @@ describe('GET /next-tracking-number', () => {
     const answer = await get(service.port, orderPath({ origin_country_id: 'XX', weight: '0', customer_slug: 'A B' }));
     assert.equal(answer.status, 400);
     assert.deepEqual(
-      answer.json().errors.map((e: { parameter: string }) => e.parameter),
+      answer.json<Problem>().errors?.map((e) => e.parameter),
       ['origin_country_id', 'weight', 'customer_slug'],
     );
   });
@@ -138,14 +147,14 @@ describe('GET /next-tracking-number', () => {
   it('rejects a query with no parameters, naming all seven', async () => {
     const answer = await get(service.port, '/next-tracking-number');
     assert.equal(answer.status, 400);
-    assert.equal(answer.json().errors.length, 7);
+    assert.equal(answer.json<Problem>().errors?.length, 7);
   });
 
   it('rejects a duplicated parameter', async () => {
     const answer = await get(service.port, `${orderPath()}&weight=2`);
     assert.equal(answer.status, 400);
     assert.deepEqual(
-      answer.json().errors.map((e: { parameter: string }) => e.parameter),
+      answer.json<Problem>().errors?.map((e) => e.parameter),
       ['weight'],
     );
   });
@@ -158,14 +167,14 @@ describe('GET /next-tracking-number', () => {
       );
       assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
       assert.deepEqual(
-        answer.json().errors.map((e: { parameter: string }) => e.parameter),
+        answer.json<Problem>().errors?.map((e) => e.parameter),
         ['customer_name'],
       );
     }
     const badName = await get(service.port, `${orderPath()}&%ZZ=1`);
     assert.equal(badName.status, 400, badName.body);
     assert.deepEqual(
-      badName.json().errors.map((e: { parameter: string }) => e.parameter),
+      badName.json<Problem>().errors?.map((e) => e.parameter),
       ['%ZZ'],
     );
   });
@@ -187,17 +196,17 @@ describe('GET /next-tracking-number', () => {
 
 describe('GET /tracking-numbers/{number}', () => {
   it('catches a mistyped character with 422 and says why', async () => {
-    const { tracking_number: number } = (await get(service.port, orderPath())).json();
+    const { tracking_number: number } = (await get(service.port, orderPath())).json<Issued>();
     const position = 7;
     const wrong = number[position] === 'A' ? 'B' : 'A';
     const typo = number.slice(0, position) + wrong + number.slice(position + 1);
     const answer = await get(service.port, `/tracking-numbers/${typo}`);
     assert.equal(answer.status, 422, answer.body);
-    assert.equal(answer.json().code, 'CHECK_CHARACTER_MISMATCH');
+    assert.equal(answer.json<Problem>().code, 'CHECK_CHARACTER_MISMATCH');
   });
 
   it('catches two swapped neighbours', async () => {
-    const { tracking_number: number } = (await get(service.port, orderPath())).json();
+    const { tracking_number: number } = (await get(service.port, orderPath())).json<Issued>();
     let swapped = number;
     for (let i = 2; i < 15; i += 1) {
       if (number[i] !== number[i + 1]) {
@@ -210,12 +219,12 @@ describe('GET /tracking-numbers/{number}', () => {
   });
 
   it('accepts lower case, and rejects wrong lengths and symbols with 400', async () => {
-    const { tracking_number: number } = (await get(service.port, orderPath())).json();
+    const { tracking_number: number } = (await get(service.port, orderPath())).json<Issued>();
     assert.equal((await get(service.port, `/tracking-numbers/${number.toLowerCase()}`)).status, 200);
     for (const bad of [number.slice(0, 15), `${number}0`, `${number.slice(0, 15)}-`, '%00']) {
       const answer = await get(service.port, `/tracking-numbers/${bad}`);
       assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
-      assert.equal(answer.json().code, 'MALFORMED_TRACKING_NUMBER');
+      assert.equal(answer.json<Problem>().code, 'MALFORMED_TRACKING_NUMBER');
     }
   });
 });

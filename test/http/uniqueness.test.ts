@@ -16,6 +16,7 @@ import {
   startService,
   issuedByWorker,
   TEST_NODE_ID,
+  type Issued,
 } from '../helpers/service.js';
 import { LIBFAKETIME, requireFaketime, shiftedClockEnv } from '../helpers/faketime.js';
 
@@ -79,8 +80,11 @@ describe('uniqueness', () => {
     const first = await startService({ stateDir });
     const { numbers: before } = await drawNumbers(first.port, 20_000, 16);
     assert.equal((await first.stop('SIGTERM')).code, 0);
-    const stored = JSON.parse(readFileSync(join(stateDir, `node-${TEST_NODE_ID}.high-water.json`), 'utf8'))
-      .highWaterSecond as number;
+    const stored = (
+      JSON.parse(readFileSync(join(stateDir, `node-${TEST_NODE_ID}.high-water.json`), 'utf8')) as {
+        highWaterSecond: number;
+      }
+    ).highWaterSecond;
     assert.equal(
       stored,
       Math.max(...secondsOf(before)) + 1,
@@ -112,7 +116,7 @@ describe('uniqueness', () => {
     try {
       const { numbers: before } = await drawNumbers(service.port, 20_000, 16);
       writeFileSync(clockFile, '-30s\n');
-      const stepped = (await get(service.port, orderPath())).json().created_at as string;
+      const stepped = (await get(service.port, orderPath())).json<Issued>().created_at;
       assert.ok(
         Math.abs(Date.now() - 30_000 - Date.parse(stepped)) < 3000,
         `the service clock did not step back: ${stepped}`,
@@ -139,7 +143,7 @@ describe('uniqueness', () => {
       env: shiftedClockEnv('-1h'),
     });
     try {
-      const behindBy = Date.now() - Date.parse((await get(behind.port, orderPath())).json().created_at);
+      const behindBy = Date.now() - Date.parse((await get(behind.port, orderPath())).json<Issued>().created_at);
       assert.ok(Math.abs(behindBy - 3_600_000) < 5000, `the service clock is not an hour behind (${behindBy} ms)`);
       const { numbers: after, failures } = await drawNumbers(behind.port, 10_000, 16);
       assert.equal(failures, 0);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { notIssuingReason } from '../../src/core/issuing.js';
 import { Allocator, type Allocation } from '../../src/core/allocator.js';
 import {
   createControlBlock,
@@ -10,7 +11,7 @@ import {
 } from '../../src/core/controlBlock.js';
 import { COUNTER_SIZE } from '../../src/core/layout.js';
 import { advanceClockTo } from '../../src/core/logicalClock.js';
-import { spawnWorker } from '../../src/primary/workerPool.js';
+import { spawnWorker } from '../../src/primary/spawnWorker.js';
 
 function issuing(nodeId: number, second: number, limit: number, generation = 1): ControlBlock {
   const control = createControlBlock();
@@ -31,7 +32,7 @@ describe('allocator', () => {
     const control = issuing(7, 100, 200, 0);
     const allocator = new Allocator(control, 4);
     assert.equal(draw(allocator, 100), undefined);
-    assert.equal(allocator.failure, 'not-issuing');
+    assert.equal(notIssuingReason(control, 100, 0), 'no-node-id');
   });
 
   it('hands out a block one by one, then takes the next block', () => {
@@ -57,7 +58,7 @@ describe('allocator', () => {
     assert.ok(draw(a, 100));
     writeGeneration(control, 0);
     assert.equal(draw(a, 100), undefined);
-    assert.equal(a.failure, 'not-issuing');
+    assert.equal(notIssuingReason(control, 100, 0), 'no-node-id');
     // A new node ID and clock under a new generation: nothing from the old block survives.
     writeNodeId(control, 9);
     advanceClockTo(control, 150);
@@ -76,7 +77,7 @@ describe('allocator', () => {
     assert.deepEqual(draw(a, 100), { nodeId: 8, second: 100, counter: 65 });
   });
 
-  it('answers reservation-exhausted at the limit, and resumes when it is raised', () => {
+  it('refuses at the limit (reservation used up), and resumes when it is raised', () => {
     const control = issuing(7, 100, 101);
     const a = new Allocator(control, COUNTER_SIZE);
     assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 0 });
@@ -84,7 +85,7 @@ describe('allocator', () => {
     for (let i = 1; i < 1000; i += 1) assert.ok(draw(a, 100));
     // ...but not after the wall clock moves on, because 101 is not reserved.
     assert.equal(draw(a, 101), undefined);
-    assert.equal(a.failure, 'reservation-exhausted');
+    assert.equal(notIssuingReason(control, 101, 0), 'reservation-used-up');
     writeLimit(control, 105);
     assert.deepEqual(draw(a, 101), { nodeId: 7, second: 101, counter: 0 });
   });

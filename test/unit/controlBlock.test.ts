@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createControlBlock, isLeaseTrusted, writeLeaseDeadline } from '../../src/core/controlBlock.js';
 import { monotonicMs } from '../../src/core/monotonicClock.js';
-import { spawnWorker } from '../../src/primary/workerPool.js';
+import { spawnWorker } from '../../src/primary/spawnWorker.js';
 
 describe('the lease deadline in the control block', () => {
   it('always trusts a node ID that is not leased', () => {

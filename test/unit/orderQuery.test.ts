@@ -593,6 +593,7 @@ const nameUnit = fc.oneof(
 );
 const customerName = fc
   .string({ unit: nameUnit, minLength: 1, maxLength: 60 })
+  // eslint-disable-next-line no-control-regex -- the point: replace control characters, which names may not hold
   .map((name) => name.replace(/[\u0000-\u001F\u007F-\u009F]/g, 'x'))
   .filter((name) => /\S/.test(name) && name.length <= LIMITS.customerNameMaxLength);
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeFormComponent, parseQueryString, type QueryPair } from '../../src/validation/queryString.js';
+import { decodeFormComponent } from '../../src/validation/queryString.js';
+import { parseQueryString, type QueryPair } from '../helpers/queryString.js';
 
 /** What the WHATWG-style reference does: '+' to space, then strict percent-decoding. */
 function referenceDecode(encoded: string): string | undefined {

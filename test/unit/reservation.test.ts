@@ -1,25 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { notIssuingReason } from '../../src/core/issuing.js';
 import { Allocator, type Allocation } from '../../src/core/allocator.js';
 import { createControlBlock, readGeneration, readLimit, type ControlBlock } from '../../src/core/controlBlock.js';
 import { EPOCH_MS, MAX_SECOND, secondOf } from '../../src/core/layout.js';
 import { isTracknumError } from '../../src/errors.js';
-import { SecondsReservation, type HighWaterStore } from '../../src/primary/reservation.js';
+import type { HighWaterStore } from '../../src/nodeIds/source.js';
+import { SecondsReservation } from '../../src/primary/reservation.js';
 
 /** An in-memory store that records, at each write, what workers were allowed to use. */
 function memoryStore(initial?: number) {
   const state = { mark: initial, writes: [] as { second: number; limitAtWrite: number }[], failNext: false };
   let control: ControlBlock | undefined;
   const store: HighWaterStore = {
-    read: async () => state.mark,
-    write: async (second) => {
+    read: () => Promise.resolve(state.mark),
+    write: (second) => {
       if (state.failNext) {
         state.failNext = false;
-        throw new Error('disk full');
+        return Promise.reject(new Error('disk full'));
       }
       state.writes.push({ second, limitAtWrite: control === undefined ? 0 : readLimit(control) });
       state.mark = second;
+      return Promise.resolve();
     },
   };
   return { state, store, watch: (c: ControlBlock) => (control = c) };
@@ -152,7 +155,7 @@ describe('seconds reservation', () => {
     assert.deepEqual(seconds, [MAX_SECOND - 3, MAX_SECOND - 2, MAX_SECOND - 1]);
     assert.equal(allocator.next(MAX_SECOND, out), false);
     assert.equal(allocator.next(MAX_SECOND + 100, out), false);
-    assert.equal(allocator.failure, 'reservation-exhausted');
+    assert.equal(notIssuingReason(control, MAX_SECOND, 0), 'reservation-used-up');
   });
 
   it('stops asking for extensions once stopped', async () => {
@@ -204,7 +207,7 @@ describe('seconds reservation', () => {
     reservation.abandon(); // lease of node 1 lost
     const unreadable: HighWaterStore = {
       read: () => Promise.reject(new Error('deadline exceeded')),
-      write: node0.store.write,
+      write: (second) => node0.store.write(second),
     };
     await assert.rejects(reservation.begin(0, unreadable), /deadline exceeded/);
     reservation.stop();
@@ -272,8 +275,8 @@ describe('seconds reservation', () => {
             if (step.kind === 'begin') {
               const target = stores[step.store]!;
               const store: HighWaterStore = {
-                read: step.fail === 'read' ? () => Promise.reject(new Error('read failed')) : target.store.read,
-                write: target.store.write,
+                read: () => (step.fail === 'read' ? Promise.reject(new Error('read failed')) : target.store.read()),
+                write: (second) => target.store.write(second),
               };
               target.state.failNext = step.fail === 'write';
               try {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isTracknumError } from '../../src/errors.js';
-import { fileHighWaterStore, lockStateDirectory } from '../../src/primary/stateDirectory.js';
+import { fileHighWaterStore, lockStateDirectory } from '../../src/nodeIds/stateDirectory.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'tracknum-state-'));
 
@@ -41,7 +41,8 @@ describe('state directory', () => {
     assert.equal(await zero.read(), 120);
     assert.equal(await seven.read(), 5);
     assert.deepEqual(readdirSync(dir).sort(), ['node-0.high-water.json', 'node-7.high-water.json']);
-    assert.equal(JSON.parse(readFileSync(join(dir, 'node-0.high-water.json'), 'utf8')).highWaterSecond, 120);
+    const stored = JSON.parse(readFileSync(join(dir, 'node-0.high-water.json'), 'utf8')) as { highWaterSecond: number };
+    assert.equal(stored.highWaterSecond, 120);
   });
 
   it('refuses a mark it cannot trust rather than start from zero', async () => {

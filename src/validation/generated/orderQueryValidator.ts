@@ -1,7 +1,7 @@
 import * as __typia_transform__isFormatUuid from "typia/lib/internal/_isFormatUuid";
 import * as __typia_transform__validateReport from "typia/lib/internal/_validateReport";
 import * as __typia_transform__createStandardSchema from "typia/lib/internal/_createStandardSchema";
-import { tags } from 'typia';
+import { type tags } from 'typia';
 import type { CountryCode } from "../countryCodes.js";
 /**
  * Limits shared with the runtime (re-exported by orderQuery.ts). The length tags

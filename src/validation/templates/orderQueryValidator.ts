@@ -17,7 +17,7 @@
  * is converted here: `weight` stays a string so that `1e3`, `0x10`, ` 5`, which
  * `Number()` would accept, never get the chance.
  */
-import typia, { tags } from 'typia';
+import typia, { type tags } from 'typia';
 import type { CountryCode } from '../countryCodes.js';
 
 /**

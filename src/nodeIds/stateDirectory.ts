@@ -8,7 +8,7 @@ import { mkdir, open, readFile, realpath, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TracknumError } from '../errors.js';
 import { takeHostLock } from './hostLock.js';
-import type { HighWaterStore } from './reservation.js';
+import type { HighWaterStore } from './source.js';
 
 /**
  * Takes the directory's lock (see hostLock.ts), keyed by its real path so that
@@ -21,7 +21,7 @@ export async function lockStateDirectory(directory: string): Promise<{ path: str
     `state:${path}`,
     () => new TracknumError('STATE_LOCKED', `state directory ${path} is in use by another tracknum instance`, { path }),
   );
-  return { path, release: lock.release };
+  return { path, release: () => lock.release() };
 }
 
 interface StoredMark {

@@ -13,35 +13,19 @@
  * the node key is still bound to our lease, so an instance that lost its
  * lease can never move the mark under the next holder's feet.
  *
- * The etcd3 client reports a lost lease late (about 2 x TTL), so this module
- * renews the lease itself and works out, on the monotonic clock, until when
- * the lease is certainly alive (core/leaseTiming.ts). Past that, `lost`
- * resolves and the primary stops issuing at once.
+ * The lease is renewed by etcdLease.ts.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Etcd3, EtcdLeaseInvalidError, type IOptions, type Lease } from 'etcd3';
+import { Etcd3, type IOptions } from 'etcd3';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { keepaliveIntervalMs, trustedUntil } from '../core/leaseTiming.js';
 import { monotonicMs } from '../core/monotonicClock.js';
-import { isTracknumError, TracknumError } from '../errors.js';
+import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { NodeIdLease, NodeIdSource } from './nodeIdLease.js';
-import type { HighWaterStore } from './reservation.js';
-
-export interface EtcdSettings {
-  endpoints: readonly string[];
-  /** Key prefix, starting with '/' and without a trailing '/'. */
-  prefix: string;
-  leaseTtlSeconds: number;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  username?: string;
-  password?: string;
-}
-
-const RETRY_AFTER_FAILURE_MS = 250;
+import type { EtcdSettings } from '../primary/config.js';
+import { EtcdNodeIdLease } from './etcdLease.js';
+import type { HighWaterStore, NodeIdLease, NodeIdSource } from './source.js';
 
 /** What a holder writes into its node key, so that an operator can tell who holds what. */
 interface Holder {
@@ -50,7 +34,7 @@ interface Holder {
   claimedAt: string;
 }
 
-export function etcdClientOptions(settings: EtcdSettings): IOptions {
+function etcdClientOptions(settings: EtcdSettings): IOptions {
   const callTimeoutMs = keepaliveIntervalMs(settings.leaseTtlSeconds);
   const options: IOptions = {
     hosts: [...settings.endpoints],
@@ -213,115 +197,5 @@ export class EtcdNodeIds implements NodeIdSource {
 
   close(): void {
     this.#client.close();
-  }
-}
-
-/** One claimed node ID, renewed until it is released or can no longer be trusted. */
-class EtcdNodeIdLease implements NodeIdLease {
-  readonly nodeId: number;
-  readonly highWater: HighWaterStore;
-  readonly lost: Promise<string>;
-  readonly #lease: Lease;
-  readonly #ttl: number;
-  readonly #log: Logger;
-  #trustedUntil: number;
-  #onLost: (reason: string) => void = () => undefined;
-  #renewTimer: NodeJS.Timeout | undefined;
-  #fenceTimer: NodeJS.Timeout | undefined;
-  #ended = false;
-  /** Keepalives failed in a row. */
-  #failures = 0;
-
-  constructor(parts: {
-    lease: Lease;
-    ttl: number;
-    nodeId: number;
-    store: HighWaterStore;
-    trusted: number;
-    log: Logger;
-  }) {
-    this.nodeId = parts.nodeId;
-    this.highWater = {
-      read: () => parts.store.read(),
-      write: async (second) => {
-        try {
-          await parts.store.write(second);
-        } catch (error) {
-          // The node key is bound to another lease, or none: the node ID is gone, whatever the lease says.
-          if (isTracknumError(error) && error.code === 'NODE_ID_LOST')
-            this.#end('node key no longer bound to the lease');
-          throw error;
-        }
-      },
-    };
-    this.#lease = parts.lease;
-    this.#ttl = parts.ttl;
-    this.#log = parts.log;
-    this.#trustedUntil = parts.trusted;
-    this.lost = new Promise((resolve) => (this.#onLost = resolve));
-    this.#armFence();
-    this.#scheduleRenewal();
-  }
-
-  get trustedUntil(): number {
-    return this.#trustedUntil;
-  }
-
-  /** Milliseconds (monotonic) until the lease stops being trusted; negative once it has. */
-  get trustedForMs(): number {
-    return this.#trustedUntil - monotonicMs();
-  }
-
-  #armFence(): void {
-    clearTimeout(this.#fenceTimer);
-    this.#fenceTimer = setTimeout(() => this.#end('lease not renewed in time'), Math.max(0, this.trustedForMs));
-  }
-
-  #scheduleRenewal(afterFailure = false): void {
-    // After a failure, try again soon: the next member may answer (a dead one refuses at once).
-    const delay = afterFailure
-      ? Math.min(RETRY_AFTER_FAILURE_MS, keepaliveIntervalMs(this.#ttl))
-      : keepaliveIntervalMs(this.#ttl);
-    this.#renewTimer = setTimeout(() => void this.#renew(), delay);
-  }
-
-  async #renew(): Promise<void> {
-    if (this.#ended) return;
-    const sentAt = monotonicMs();
-    try {
-      const answer = await this.#lease.keepaliveOnce({ deadline: Date.now() + keepaliveIntervalMs(this.#ttl) });
-      if (this.#ended) return;
-      // etcd answers with the TTL it renewed to; trust no more than that.
-      const renewedTo = Math.min(Number(answer.TTL), this.#ttl);
-      this.#trustedUntil = Math.max(this.#trustedUntil, trustedUntil(sentAt, renewedTo));
-      this.#armFence();
-      if (this.#failures > 0) this.#log.info({ failures: this.#failures }, 'lease renewed again');
-      this.#failures = 0;
-    } catch (error) {
-      if (error instanceof EtcdLeaseInvalidError) {
-        this.#end('etcd says the lease has expired');
-        return;
-      }
-      // Once per failing spell, not at every retry.
-      if (this.#failures === 0) {
-        this.#log.warn({ err: error, trustedForMs: Math.round(this.trustedForMs) }, 'lease keepalive failed; retrying');
-      }
-      this.#failures += 1;
-    }
-    if (!this.#ended) this.#scheduleRenewal(this.#failures > 0);
-  }
-
-  #end(reason: string): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    clearTimeout(this.#renewTimer);
-    clearTimeout(this.#fenceTimer);
-    this.#onLost(reason);
-  }
-
-  /** Stops renewing and revokes the lease, which frees the node key at once. */
-  async release(): Promise<void> {
-    this.#end('released');
-    await this.#lease.revoke();
   }
 }
