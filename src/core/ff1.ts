@@ -161,66 +161,80 @@ export class FF1 {
    */
   encryptHalves(a: Float64Array, b: Float64Array, count: number): void {
     if (count > this.#capacity) this.#grow(count);
-    for (let i = 0; i < ROUNDS; i++) this.#round(a, b, count, i, false);
+    const fast = this.#d === 8;
+    for (let i = 0; i < ROUNDS; i++) {
+      if (fast) this.#roundFast(a, b, count, i, 1);
+      else this.#roundGeneral(a, b, count, i, false);
+    }
   }
 
   /** Inverse of encryptHalves: decrypts `count` values in place. */
   decryptHalves(a: Float64Array, b: Float64Array, count: number): void {
     if (count > this.#capacity) this.#grow(count);
-    for (let i = ROUNDS - 1; i >= 0; i--) this.#round(a, b, count, i, true);
+    const fast = this.#d === 8;
+    for (let i = ROUNDS - 1; i >= 0; i--) {
+      if (fast) this.#roundFast(a, b, count, i, -1);
+      else this.#roundGeneral(a, b, count, i, true);
+    }
   }
 
-  /**
-   * Round i for every value. In both directions, round i reads the half that is NUM(B)
-   * (encryption) or NUM(A) (decryption) and replaces the other one by C, modulo radix^m:
-   * even rounds read b[] and write a[] (mod radix^u), odd rounds the reverse (mod radix^v).
-   * So a[] always holds u-numeral values and b[] v-numeral values, with no copying.
+  /*
+   * Round i for every value of a batch. In both directions, round i reads the half that is
+   * NUM(B) (encryption) or NUM(A) (decryption) and replaces the other one by C, modulo
+   * radix^m: even rounds read b[] and write a[] (mod radix^u), odd rounds the reverse (mod
+   * radix^v). So a[] always holds u-numeral values and b[] v-numeral values, with no copying.
    */
-  #round(a: Float64Array, b: Float64Array, count: number, i: number, decrypt: boolean): void {
+
+  /**
+   * Round i when b <= 4 (so d = 8 and every half is below 2^32): the production parameters.
+   * `sign` is 1 to encrypt (C = A + y), -1 to decrypt (C = B - y).
+   */
+  #roundFast(a: Float64Array, b: Float64Array, count: number, i: number, sign: number): void {
+    const even = (i & 1) === 0;
+    const src = even ? b : a;
+    const dst = even ? a : b;
+    const mod = even ? this.#modU : this.#modV;
+    // Q's [i]1 || [NUM(B)]b lies in the last 8 bytes of the block, written as two big-endian
+    // words (DataView: measured ~2x faster than byte stores): with b = 4 the round byte ends
+    // word 2; with b < 4 it sits in word 3 above NUM(B). Bytes 0..7 keep #lastBlock (#grow).
+    const bytes = this.#b;
+    const word2 = this.#lastWord2 ^ (bytes === 4 ? i : 0);
+    const word3 = this.#lastWord3;
+    const roundTerm = bytes === 4 ? 0 : i * 2 ** (8 * bytes);
+    const view = this.#scratchView;
+    for (let k = 0, o = 8; k < count; k++, o += BLOCK) {
+      view.setUint32(o, word2);
+      view.setUint32(o + 4, word3 ^ (src[k]! + roundTerm)); // ^ wraps the sum (< 2^32) to int32: same bits
+    }
+    const r = this.#cipher.update(this.#blocks(count));
+    const out = new DataView(r.buffer, r.byteOffset, r.byteLength);
+    // y = first 8 bytes of R = hi * 2^32 + lo with hi = h1 * 2^16 + h0 (16-bit limbs), so
+    // y = h1 * (2^48 mod M) + h0 * (2^32 mod M) + lo (mod M), each product < 2^16 * 2^32.
+    // With the other half x (< 2^32) added, or subtracted, first: |s| < 2^49 + 2^33, exact,
+    // and one floor-division gives (x +- y) mod M with no data-dependent branch (a compare
+    // and subtract instead mispredicts half the time: measured ~2.5x slower for this loop).
+    // floor(s / M) is exact for |s| < 2^53: the quotient, if not an integer, is at least 1/M
+    // away from one, more than its rounding error |s / M| * 2^-53.
+    const weights = even ? this.#weightsU : this.#weightsV;
+    const w32 = weights[0]!;
+    const w48 = weights[1]!;
+    for (let k = 0, o = 0; k < count; k++, o += BLOCK) {
+      const hi = out.getUint32(o);
+      const s = dst[k]! + sign * ((hi >>> 16) * w48 + (hi & 0xffff) * w32 + out.getUint32(o + 4));
+      dst[k] = s - Math.floor(s / mod) * mod;
+    }
+  }
+
+  /** Round i when b = 5..7 (d = 12): halves up to 2^53, y up to 96 bits, reduced with BigInt. */
+  #roundGeneral(a: Float64Array, b: Float64Array, count: number, i: number, decrypt: boolean): void {
     const even = (i & 1) === 0;
     const src = even ? b : a;
     const dst = even ? a : b;
     const mod = even ? this.#modU : this.#modV;
     const input = this.#scratch;
-    const bytes = this.#b;
     const h = this.#lastBlock;
-    const blocks = count === this.#capacity ? input : input.subarray(0, count * BLOCK);
-    if (this.#d === 8) {
-      // Fast path: b <= 4, so every half is below 2^32. Q's [i]1 || [NUM(B)]b lies in the
-      // last 8 bytes of the block, written as two big-endian words (DataView: measured ~2x
-      // faster than byte stores): with b = 4 the round byte ends word 2; with b < 4 it sits in
-      // word 3 above NUM(B). Bytes 0..7 keep #lastBlock from #grow.
-      const word2 = this.#lastWord2 ^ (bytes === 4 ? i : 0);
-      const word3 = this.#lastWord3;
-      const roundTerm = bytes === 4 ? 0 : i * 2 ** (8 * bytes);
-      const view = this.#scratchView;
-      for (let k = 0, o = 8; k < count; k++, o += BLOCK) {
-        view.setUint32(o, word2);
-        view.setUint32(o + 4, word3 ^ (src[k]! + roundTerm)); // ^ wraps the sum (< 2^32) to int32: same bits
-      }
-      const r = this.#cipher.update(blocks);
-      const out = new DataView(r.buffer, r.byteOffset, r.byteLength);
-      // y = first 8 bytes of R = hi * 2^32 + lo with hi = h1 * 2^16 + h0 (16-bit limbs), so
-      // y = h1 * (2^48 mod M) + h0 * (2^32 mod M) + lo (mod M), each product < 2^16 * 2^32.
-      // With the other half x (< 2^32) added, or subtracted, first: |s| < 2^49 + 2^33, exact,
-      // and one floor-division gives (x +- y) mod M with no data-dependent branch (a compare
-      // and subtract instead mispredicts half the time: measured ~2.5x slower for this loop).
-      // floor(s / M) is exact for |s| < 2^53: the quotient, if not an integer, is at least 1/M
-      // away from one, more than its rounding error |s / M| * 2^-53.
-      const weights = even ? this.#weightsU : this.#weightsV;
-      const w32 = weights[0]!;
-      const w48 = weights[1]!;
-      const sign = decrypt ? -1 : 1;
-      for (let k = 0, o = 0; k < count; k++, o += BLOCK) {
-        const hi = out.getUint32(o);
-        const s = dst[k]! + sign * ((hi >>> 16) * w48 + (hi & 0xffff) * w32 + out.getUint32(o + 4));
-        dst[k] = s - Math.floor(s / mod) * mod;
-      }
-      return;
-    }
-    // General path (b = 5..7, d = 12): halves up to 2^53, y up to 96 bits, BigInt reduction.
+    const bytes = this.#b;
     const roundAt = BLOCK - 1 - bytes; // Q ends with [i]1 || [NUM(B)]b
-    const bigMod = BigInt(mod);
     for (let k = 0, o = 0; k < count; k++, o += BLOCK) {
       input[o + roundAt] = h[roundAt]! ^ i;
       const x = src[k]!;
@@ -231,12 +245,18 @@ export class FF1 {
         input[o + BLOCK - 1 - e] = h[BLOCK - 1 - e]! ^ byte;
       }
     }
-    const r = this.#cipher.update(blocks);
+    const r = this.#cipher.update(this.#blocks(count));
+    const bigMod = BigInt(mod);
     for (let k = 0, o = 0; k < count; k++, o += BLOCK) {
       let y = 0n;
       for (let j = 0; j < this.#d; j++) y = (y << 8n) | BigInt(r[o + j]!);
       dst[k] = addMod(dst[k]!, Number(y % bigMod), mod, decrypt);
     }
+  }
+
+  /** The first `count` input blocks (the whole scratch for a full batch: no new view). */
+  #blocks(count: number): Uint8Array {
+    return count === this.#capacity ? this.#scratch : this.#scratch.subarray(0, count * BLOCK);
   }
 
   /** Makes room for batches of `capacity` values, each block pre-filled with #lastBlock. */
