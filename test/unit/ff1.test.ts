@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSecretKey, randomBytes } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { FF1 as nobleFF1 } from '@noble/ciphers/ff1.js';
@@ -238,6 +238,8 @@ describe('FF1: constructor validation', () => {
       });
     }
     assert.throws(() => new FF1(createSecretKey(new Uint8Array(20)), 36, 12), RangeError);
+    const { publicKey } = generateKeyPairSync('ed25519');
+    assert.throws(() => new FF1(publicKey, 36, 12), { name: 'TypeError', message: /secret KeyObject/ });
   });
   it('rejects radixes outside 2..2^16', () => {
     for (const radix of [-1, 0, 1, 2.5, 65537, NaN, Infinity]) {
