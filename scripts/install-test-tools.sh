@@ -5,6 +5,7 @@
 #   systemd      (systemd-analyze verify, for the unit file test)
 #   strace       (checks the installed service against the unit's system call filter)
 #   openssl      (certificates for the etcd TLS test)
+#   tzdata       (its ISO 3166 table checks the list of country codes)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -15,6 +16,7 @@ command -v etcd >/dev/null 2>&1 || packages+=(etcd-server)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v strace >/dev/null 2>&1 || packages+=(strace)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+[ -e /usr/share/zoneinfo/iso3166.tab ] || packages+=(tzdata)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

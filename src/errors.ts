@@ -32,7 +32,12 @@ export const ERRORS = {
   NODE_IDS_EXHAUSTED: { status: 0, title: 'Every node ID is held' },
   NODE_ID_LOST: { status: 0, title: 'Node ID no longer held' },
   ETCD_UNAVAILABLE: { status: 0, title: 'etcd unavailable' },
-  STATE_CORRUPT: { status: 0, title: 'State file unreadable' },
+  STATE_CORRUPT: { status: 0, title: 'Stored state cannot be trusted' },
+  STATE_UNWRITABLE: { status: 0, title: 'State directory not writable' },
+  KEY_INVALID: { status: 0, title: 'Tracking-number key file unreadable or malformed' },
+  KEY_MISSING: { status: 0, title: 'Tracking-number key missing' },
+  KEY_MISMATCH: { status: 0, title: 'Tracking-number key differs from the number space' },
+  FORMAT_MISMATCH: { status: 0, title: 'Number format differs from the number space' },
   UWS_NOT_NATIVE: { status: 0, title: 'uWebSockets.js native binding not loaded' },
   CLOCK_OUT_OF_RANGE: { status: 0, title: 'System clock outside the number layout' },
 } as const satisfies Record<string, Declared>;

@@ -1,4 +1,5 @@
 /** What the primary and its worker threads say to each other (structured clones). */
+import type { NumberKey } from './core/numberFormat.js';
 
 /** Handed to each worker thread at start as workerData. */
 export interface WorkerSettings {
@@ -15,6 +16,8 @@ export interface WorkerSettings {
   logLevel: string;
   /** One log line per request (off by default: it costs on the hot path). */
   logRequests: boolean;
+  /** The key numbers are encrypted under; absent for the sequential format. Never logged. */
+  numberKey?: NumberKey;
 }
 
 export type PrimaryToWorker = { type: 'drain' };

@@ -8,7 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { viewControlBlock } from '../../src/core/controlBlock.js';
 import { allocatorLoop, callsPerSecond, encodingLoop, issuingLoop, validationLoop } from './issuing.js';
 
-export type Loop = 'allocator' | 'encoding' | 'issuing' | 'validation';
+export type Loop =
+  'allocator' | 'encoding-sequential' | 'encoding-opaque' | 'issuing-sequential' | 'issuing-opaque' | 'validation';
 
 export interface BenchmarkThreadData {
   loop: Loop;
@@ -23,8 +24,10 @@ const data = workerData as BenchmarkThreadData;
 const control = viewControlBlock(data.control);
 const loops: Record<Loop, () => (i: number) => unknown> = {
   allocator: () => allocatorLoop(control),
-  encoding: () => encodingLoop(),
-  issuing: () => issuingLoop(control),
+  'encoding-sequential': () => encodingLoop('sequential'),
+  'encoding-opaque': () => encodingLoop('opaque'),
+  'issuing-sequential': () => issuingLoop(control, 'sequential'),
+  'issuing-opaque': () => issuingLoop(control, 'opaque'),
   validation: () => validationLoop(),
 };
 const loop = loops[data.loop]();

@@ -3,7 +3,7 @@
  * logical clock, encoding them (with the check character), and validating one
  * query. Each loop runs the code the way a worker runs it, one call at a time.
  */
-import { Allocator, type Allocation } from '../../src/core/allocator.js';
+import { Allocator, NUMBERS_PER_BLOCK, type Allocation } from '../../src/core/allocator.js';
 import {
   createControlBlock,
   writeGeneration,
@@ -11,9 +11,15 @@ import {
   writeNodeId,
   type ControlBlock,
 } from '../../src/core/controlBlock.js';
-import { secondOf } from '../../src/core/layout.js';
+import { COUNTER_SIZE, secondOf } from '../../src/core/layout.js';
 import { advanceClockTo } from '../../src/core/logicalClock.js';
-import { encodeTrackingNumber } from '../../src/core/trackingNumber.js';
+import {
+  OpaqueEncoder,
+  sequentialEncoder,
+  type NumberFormat,
+  type NumberKey,
+  type TrackingNumberEncoder,
+} from '../../src/core/numberFormat.js';
 import { parseOrderQuery } from '../../src/validation/orderQuery.js';
 
 /** The example query, percent-encoded as a client sends it. */
@@ -66,22 +72,31 @@ export function allocatorLoop(control: ControlBlock): (i: number) => unknown {
   };
 }
 
+/** A fixed key: the micro-benchmarks measure the cipher, not key handling. */
+const BENCH_KEY: NumberKey = { generation: 0, key: new Uint8Array(32).fill(7) };
+
+function encoderOf(format: NumberFormat): TrackingNumberEncoder {
+  return format === 'opaque' ? new OpaqueEncoder(BENCH_KEY, NUMBERS_PER_BLOCK) : sequentialEncoder();
+}
+
 /** One thread: allocator.next() then encoding with the check character, i.e. a whole number. */
-export function issuingLoop(control: ControlBlock): (i: number) => unknown {
+export function issuingLoop(control: ControlBlock, format: NumberFormat): (i: number) => unknown {
   const allocator = new Allocator(control);
+  const encoder = encoderOf(format);
   const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
   let wallSecond = 0;
   return (i) => {
     if ((i & 1023) === 0) wallSecond = secondOf(Date.now());
     if (!allocator.next(wallSecond, drawn)) throw new Error('the allocator refused to draw');
-    return encodeTrackingNumber('MY', drawn.second, drawn.nodeId, drawn.counter);
+    return encoder.encode('MY', drawn.second, drawn.nodeId, drawn.counter);
   };
 }
 
 /** Encoding alone, counters in sequence as the allocator hands them out. */
-export function encodingLoop(): (i: number) => unknown {
+export function encodingLoop(format: NumberFormat): (i: number) => unknown {
   const second = secondOf(Date.now());
-  return (i) => encodeTrackingNumber('MY', second, 7, i & 0xffffff);
+  const encoder = encoderOf(format);
+  return (i) => encoder.encode('MY', second, 7, i & (COUNTER_SIZE - 1));
 }
 
 /** Parsing and validating the example query. */

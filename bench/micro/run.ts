@@ -22,11 +22,13 @@ export async function runMicroBenchmarks(threads: number, durationMs: number): P
     results.push({ name, threads: count, perSecond: await runThreads(loop, count, durationMs) });
   };
   await measure('allocator: next()', 'allocator', 1);
-  await measure('encoding + check character', 'encoding', 1);
-  await measure('allocator + encoding (one whole number)', 'issuing', 1);
+  await measure('sequential encoding + check character', 'encoding-sequential', 1);
+  await measure('opaque encoding (FF1, batches of 256) + check character', 'encoding-opaque', 1);
+  await measure('allocator + sequential encoding (one whole number)', 'issuing-sequential', 1);
+  await measure('allocator + opaque encoding (one whole number)', 'issuing-opaque', 1);
   await measure('validation of one query (parse, decode, typia)', 'validation', 1);
   await measure('allocator: next(), threads contending', 'allocator', threads);
-  await measure('allocator + encoding, threads contending', 'issuing', threads);
+  await measure('allocator + opaque encoding, threads contending', 'issuing-opaque', threads);
   return results;
 }
 

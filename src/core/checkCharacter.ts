@@ -17,12 +17,9 @@
  * c = (37 - P(n+1)) mod 36. Validation runs the same recurrence over the payload and
  * tests that condition with the last character.
  *
- * The state-level helpers (CHECK_INITIAL_STATE, checkStep, checkStepPair,
- * checkValueOfState) are exported for the hot path of trackingNumber.ts, which works on
- * digit values rather than on strings; they do no validation.
- *
- * All functions here expect validated input: a character outside [0-9A-Z] (lower case
- * included) throws a TypeError.
+ * The state-level functions here are for trackingNumber.ts, which prints and parses
+ * numbers numeral by numeral; they do no validation. (The tests state the same check on
+ * strings, in test/helpers/checkCharacter.ts.)
  */
 
 /** Alphabet in value order: the character of value v is ALPHABET.charAt(v). */
@@ -55,10 +52,6 @@ for (let p = 0; p <= M; p++) {
   }
 }
 
-/** Char codes of the alphabet, by value. */
-const CODE_OF_VALUE = new Uint8Array(M);
-for (let v = 0; v < M; v++) CODE_OF_VALUE[v] = ALPHABET.charCodeAt(v);
-
 /** State after consuming a character of value `value` (0..35) in state `state` (1..36). No validation. */
 export function checkStep(state: number, value: number): number {
   return NEXT[state * M + value]!;
@@ -75,55 +68,4 @@ export function checkStepPair(state: number, pair: number): number {
 /** Value (0..35) of the check character that completes a payload whose final state is `state`. */
 export function checkValueOfState(state: number): number {
   return (M + 1 - state) % M;
-}
-
-/** Value 0..35 of the char code of [0-9A-Z], or -1. */
-function valueOfCode(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48; // 0-9
-  if (code >= 65 && code <= 90) return code - 55; // A-Z
-  return -1;
-}
-
-function invalidCharacter(input: string, index: number): TypeError {
-  return new TypeError(
-    `ISO/IEC 7064 MOD 37,36 accepts only 0-9 and A-Z: character ${index + 1} of ${JSON.stringify(input)} is ${JSON.stringify(input.charAt(index))}`,
-  );
-}
-
-/** Runs the recurrence over input[0, end) and returns the final state. */
-function stateOf(input: string, end: number): number {
-  let state = CHECK_INITIAL_STATE;
-  for (let i = 0; i < end; i++) {
-    const value = valueOfCode(input.charCodeAt(i));
-    if (value < 0) throw invalidCharacter(input, i);
-    state = NEXT[state * M + value]!;
-  }
-  return state;
-}
-
-/**
- * The MOD 37,36 check character (one of 0-9A-Z) for `payload`, a string of 0-9A-Z
- * (possibly empty). Example: checkCharacter('A12425GABC1234002') === 'M'.
- *
- * @throws TypeError if `payload` contains a character outside [0-9A-Z].
- */
-export function checkCharacter(payload: string): string {
-  return String.fromCharCode(CODE_OF_VALUE[checkValueOfState(stateOf(payload, payload.length))]!);
-}
-
-/**
- * Whether the last character of `full` is the MOD 37,36 check character of the
- * characters before it. The empty string has no check character: false.
- *
- * @throws TypeError if `full` contains a character outside [0-9A-Z] (check character included).
- */
-export function hasValidCheckCharacter(full: string): boolean {
-  const last = full.length - 1;
-  if (last < 0) return false;
-  const state = stateOf(full, last);
-  const check = valueOfCode(full.charCodeAt(last));
-  if (check < 0) throw invalidCharacter(full, last);
-  // The standard's verification: the recurrence continued over the check character
-  // must end with S = 1.
-  return (state + check) % M === 1;
 }

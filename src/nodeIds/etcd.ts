@@ -25,6 +25,7 @@ import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EtcdSettings } from '../primary/config.js';
 import { EtcdNodeIdLease } from './etcdLease.js';
+import type { NumberSpaceRecord, NumberSpaceStore } from '../numberSpace/record.js';
 import type { HighWaterStore, NodeIdLease, NodeIdSource } from './source.js';
 
 /** What a holder writes into its node key, so that an operator can tell who holds what. */
@@ -195,7 +196,54 @@ export class EtcdNodeIds implements NodeIdSource {
     );
   }
 
-  close(): void {
+  /** The number-space record, one JSON key under the prefix, written with compare-and-swap on its revision. */
+  get numberSpace(): NumberSpaceStore {
+    const key = `${this.#settings.prefix}/number-space`;
+    return {
+      where: `etcd key ${key}`,
+      read: async () => {
+        let kv;
+        try {
+          kv = (await this.#client.get(key).exec()).kvs[0];
+        } catch (error) {
+          throw this.#unavailable(error);
+        }
+        // A key that does not exist has mod revision 0, which is what the write then compares.
+        if (kv === undefined) return { record: undefined, version: '0' };
+        let record: NumberSpaceRecord | undefined;
+        try {
+          record = JSON.parse(kv.value.toString()) as NumberSpaceRecord;
+        } catch {
+          record = undefined;
+        }
+        if (record === undefined || typeof record !== 'object' || record === null || typeof record.keys !== 'object') {
+          throw new TracknumError('STATE_CORRUPT', `etcd key ${key} is not a number-space record`, { key });
+        }
+        return { record, version: kv.mod_revision };
+      },
+      write: async (record, version) => {
+        try {
+          const result = await this.#client
+            .if(key, 'Mod', '==', version)
+            .then(this.#client.put(key).value(JSON.stringify(record)))
+            .commit();
+          return result.succeeded;
+        } catch (error) {
+          throw this.#unavailable(error);
+        }
+      },
+      holdsMarks: async () => {
+        try {
+          return (await this.#client.getAll().prefix(`${this.#settings.prefix}/high-water/`).count()) > 0;
+        } catch (error) {
+          throw this.#unavailable(error);
+        }
+      },
+    };
+  }
+
+  close(): Promise<void> {
     this.#client.close();
+    return Promise.resolve();
   }
 }

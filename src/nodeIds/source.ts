@@ -3,6 +3,7 @@
  * mode (a configured node ID and a state directory, configured.ts) and a
  * coordinated cluster (node IDs leased from etcd, etcd.ts).
  */
+import type { NumberSpaceStore } from '../numberSpace/record.js';
 
 /** Where the high-water mark of one node ID is kept: a file, or etcd. */
 export interface HighWaterStore {
@@ -30,8 +31,10 @@ export interface NodeIdLease {
 
 /** Where node IDs come from: the configured one (embedded mode) or etcd. */
 export interface NodeIdSource {
+  /** Where the number space's record is kept, beside the node IDs' marks. */
+  readonly numberSpace: NumberSpaceStore;
   /** Claims a node ID; start-up fails if this throws. */
   claim(): Promise<NodeIdLease>;
   /** Frees what the source holds open (connections), after the last release. */
-  close(): void;
+  close(): Promise<void>;
 }

@@ -1,82 +1,194 @@
 /**
  * The embedded mode's state directory: an exclusive lock, so that two
- * instances never share one high-water mark, and the mark itself, one small
- * file per node ID, written atomically (temporary file, fsync, rename, fsync
- * of the directory).
+ * instances never share one high-water mark; the marks themselves, one small
+ * file per node ID; the number-space record; and, for an instance that runs
+ * alone, its own tracking-number key. Every file is written atomically
+ * (temporary file, fsync, rename, fsync of the directory).
  */
-import { mkdir, open, readFile, realpath, rename } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir, readFile, realpath, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { NumberKey } from '../core/numberFormat.js';
 import { TracknumError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { newKeyLine, parseKeys } from '../numberSpace/keys.js';
+import type { NumberSpaceRecord, NumberSpaceStore } from '../numberSpace/record.js';
 import { takeHostLock } from './hostLock.js';
 import type { HighWaterStore } from './source.js';
 
-/**
- * Takes the directory's lock (see hostLock.ts), keyed by its real path so that
- * every spelling of the directory is the same lock.
- */
-export async function lockStateDirectory(directory: string): Promise<{ path: string; release: () => Promise<void> }> {
-  await mkdir(directory, { recursive: true, mode: 0o750 });
-  const path = await realpath(directory);
-  const lock = await takeHostLock(
-    `state:${path}`,
-    () => new TracknumError('STATE_LOCKED', `state directory ${path} is in use by another tracknum instance`, { path }),
-  );
-  return { path, release: () => lock.release() };
-}
+/** The mark files' format; version 1 belonged to an earlier layout of the number. */
+const MARK_VERSION = 2;
+const RECORD_FILE = 'number-space.json';
+/** The key of an instance that made its own (embedded mode, no NODE_ID, no key file). */
+const OWN_KEY_FILE = 'tracking-number.key';
 
 interface StoredMark {
-  version: 1;
+  version: typeof MARK_VERSION;
   nodeId: number;
   highWaterSecond: number;
   updatedAt: string;
 }
 
-/** The high-water mark of `nodeId`, kept in `directory`. */
-export function fileHighWaterStore(directory: string, nodeId: number): HighWaterStore {
-  const file = join(directory, `node-${nodeId}.high-water.json`);
-  return {
-    async read() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
-      let stored: Partial<StoredMark> | null = null;
-      try {
-        stored = JSON.parse(text) as Partial<StoredMark>;
-      } catch {
-        // Handled below with every other unusable content.
-      }
-      if (
-        stored === null ||
-        typeof stored !== 'object' ||
-        stored.version !== 1 ||
-        stored.nodeId !== nodeId ||
-        !Number.isSafeInteger(stored.highWaterSecond)
-      ) {
-        // Refusing is safer than guessing: a wrong mark could repeat numbers.
-        throw new TracknumError(
-          'STATE_CORRUPT',
-          `state file ${file} is not a valid high-water mark for node ${nodeId}`,
-          {
-            path: file,
-          },
-        );
-      }
-      return stored.highWaterSecond;
-    },
-    async write(second) {
-      const body: StoredMark = { version: 1, nodeId, highWaterSecond: second, updatedAt: new Date().toISOString() };
-      await writeFileDurably(file, `${JSON.stringify(body)}\n`);
-    },
-  };
+const markFile = (nodeId: number): string => `node-${nodeId}.high-water.json`;
+
+export class StateDirectory {
+  /** The directory's real path. */
+  readonly path: string;
+  readonly #release: () => Promise<void>;
+
+  private constructor(path: string, release: () => Promise<void>) {
+    this.path = path;
+    this.#release = release;
+  }
+
+  /**
+   * Creates the directory if needed and takes its lock (see hostLock.ts),
+   * keyed by its real path so that every spelling of it is the same lock.
+   */
+  static async lock(directory: string): Promise<StateDirectory> {
+    let path: string;
+    try {
+      await mkdir(directory, { recursive: true, mode: 0o750 });
+      path = await realpath(directory);
+      // Checked now, so that a directory that cannot be written fails at start, not at the first mark.
+      await access(path, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new TracknumError('STATE_UNWRITABLE', `state directory ${directory} cannot be written: ${code}`, {
+        path: directory,
+      });
+    }
+    const lock = await takeHostLock(
+      `state:${path}`,
+      () =>
+        new TracknumError('STATE_LOCKED', `state directory ${path} is in use by another tracknum instance`, { path }),
+    );
+    return new StateDirectory(path, () => lock.release());
+  }
+
+  /** The directory as it is, unlocked, for reading only (the operator's commands). */
+  static forReading(directory: string): StateDirectory {
+    return new StateDirectory(directory, () => Promise.resolve());
+  }
+
+  release(): Promise<void> {
+    return this.#release();
+  }
+
+  /** The high-water mark of `nodeId`. */
+  highWaterStore(nodeId: number): HighWaterStore {
+    const file = join(this.path, markFile(nodeId));
+    return {
+      read: async () => {
+        const stored = await readJson<Partial<StoredMark>>(file);
+        if (stored === undefined) return undefined;
+        if (
+          stored === null ||
+          typeof stored !== 'object' ||
+          stored.version !== MARK_VERSION ||
+          stored.nodeId !== nodeId ||
+          !Number.isSafeInteger(stored.highWaterSecond)
+        ) {
+          // Refusing is safer than guessing: a wrong mark could repeat numbers.
+          throw new TracknumError(
+            'STATE_CORRUPT',
+            `state file ${file} is not a valid high-water mark for node ${nodeId} of this version`,
+            { path: file },
+          );
+        }
+        return stored.highWaterSecond;
+      },
+      write: async (second) => {
+        const body: StoredMark = {
+          version: MARK_VERSION,
+          nodeId,
+          highWaterSecond: second,
+          updatedAt: new Date().toISOString(),
+        };
+        await writeFileDurably(file, `${JSON.stringify(body)}\n`);
+      },
+    };
+  }
+
+  /** The number-space record, in number-space.json. The lock makes every write the only one. */
+  get numberSpace(): NumberSpaceStore {
+    const file = join(this.path, RECORD_FILE);
+    return {
+      where: file,
+      read: async () => {
+        const record = await readJson<NumberSpaceRecord>(file);
+        if (
+          record === null ||
+          (record !== undefined && (typeof record !== 'object' || typeof record.keys !== 'object'))
+        ) {
+          throw new TracknumError('STATE_CORRUPT', `state file ${file} is not a number-space record`, { path: file });
+        }
+        return { record, version: '' };
+      },
+      write: async (record) => {
+        await writeFileDurably(file, `${JSON.stringify(record)}\n`);
+        return true;
+      },
+      holdsMarks: async () => (await readdir(this.path)).some((name) => name.endsWith('.high-water.json')),
+    };
+  }
+
+  /** The key an instance that runs alone keeps here, or undefined when there is none. */
+  async readOwnKeys(): Promise<NumberKey[] | undefined> {
+    const file = join(this.path, OWN_KEY_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    return parseKeys(text, file);
+  }
+
+  /**
+   * The key of an instance that runs alone: read from the directory, or made
+   * and stored there (mode 0600) when the directory holds no state yet. Never
+   * a fresh key over state that has issued numbers: KEY_MISSING.
+   */
+  async ownKeys(log: Logger): Promise<NumberKey[]> {
+    const file = join(this.path, OWN_KEY_FILE);
+    const keys = await this.readOwnKeys();
+    if (keys !== undefined) return keys;
+    const { record } = await this.numberSpace.read();
+    if (record !== undefined || (await this.numberSpace.holdsMarks())) {
+      throw new TracknumError(
+        'KEY_MISSING',
+        `${this.path} holds issued numbers but its key ${file} is missing: restore it from a backup, or give ` +
+          'TRACKING_NUMBER_KEY_FILE a key of a new generation (tracknum keygen --generation N)',
+        { path: file },
+      );
+    }
+    await writeFileDurably(file, newKeyLine(0), 0o600);
+    log.info({ path: file }, 'made a tracking-number key for this instance; back it up with the state directory');
+    return parseKeys(await readFile(file, 'utf8'), file);
+  }
 }
 
-async function writeFileDurably(file: string, text: string): Promise<void> {
+/** The JSON in `file`, undefined when there is no such file, null when it is not JSON. */
+async function readJson<T>(file: string): Promise<T | undefined | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function writeFileDurably(file: string, text: string, mode = 0o640): Promise<void> {
   const temporary = `${file}.tmp`;
-  const handle = await open(temporary, 'w', 0o640);
+  const handle = await open(temporary, 'w', mode);
   try {
     await handle.writeFile(text);
     await handle.sync();

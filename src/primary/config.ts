@@ -4,7 +4,9 @@
  * invalid configuration stops start-up.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { NUMBER_FORMATS, type NumberFormat } from '../core/numberFormat.js';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { MIN_LEASE_TTL_SECONDS } from '../core/leaseTiming.js';
 import { TracknumError } from '../errors.js';
@@ -36,6 +38,11 @@ export interface Config {
   shutdownDelaySeconds: number;
   logLevel: string;
   logRequests: boolean;
+  numberFormat: NumberFormat;
+  /** The tracking-number key file; absent, an instance that runs alone keeps its own key in the state directory. */
+  keyFile?: string;
+  /** Arguments after the options: the numbers of `tracknum decode`. */
+  operands: string[];
   /** Present when ETCD_ENDPOINTS is set: node IDs and high-water marks then come from etcd. */
   etcd?: EtcdSettings;
 }
@@ -48,6 +55,8 @@ interface Setting {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The name of the key in systemd's credentials directory (LoadCredential=tracking-number-key:...). */
+const KEY_CREDENTIAL = 'tracking-number-key';
 
 const SETTINGS = {
   port: { flag: 'port', env: 'PORT', describe: 'TCP port to serve on (0 picks a free one)', default: () => '3000' },
@@ -88,6 +97,20 @@ const SETTINGS = {
     env: 'LOG_REQUESTS',
     describe: 'log one line per request: 1 or 0',
     default: () => '0',
+  },
+  numberFormat: {
+    flag: 'number-format',
+    env: 'NUMBER_FORMAT',
+    describe: 'opaque (encrypted: unguessable) | sequential (ordered: enumerable)',
+    default: () => 'opaque',
+  },
+  keyFile: {
+    flag: 'key-file',
+    env: 'TRACKING_NUMBER_KEY_FILE',
+    describe:
+      'tracking-number key file (tracknum keygen); required with NODE_ID or etcd (systemd: LoadCredential=tracking-number-key)',
+    default: (env) =>
+      env['CREDENTIALS_DIRECTORY'] === undefined ? '' : join(env['CREDENTIALS_DIRECTORY'], KEY_CREDENTIAL),
   },
   etcdEndpoints: {
     flag: 'etcd-endpoints',
@@ -131,9 +154,12 @@ export function helpText(env: NodeJS.ProcessEnv = process.env): string {
     (s) => `  --${s.flag.padEnd(16)} ${s.env.padEnd(16)} ${s.describe} (default: ${s.default(env)})`,
   );
   return [
-    'Usage: tracknum [options]',
+    'Usage: tracknum [options]                serve GET /next-tracking-number',
+    '       tracknum keygen [--generation G]  print a new key-file line (generation 0-9, A-Y; 0 unless given)',
+    '       tracknum decode [options] NUMBER... what each number carries (issue time, node ID, counter), read with the key',
+    "       tracknum verify [options]         check this configuration's format and keys against the number space",
     '',
-    'Serves GET /next-tracking-number. Every option can also be set by the environment variable beside it.',
+    'Every option can also be set by the environment variable beside it.',
     '',
     '  flag               variable         meaning',
     ...lines,
@@ -145,9 +171,15 @@ export function helpText(env: NodeJS.ProcessEnv = process.env): string {
 /** Returns the configuration, or `'help'` when --help was asked for. */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config | 'help' {
   let values: Record<string, string | boolean | undefined>;
+  let operands: string[];
   try {
     const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: 'string' as const }]));
-    values = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean' } }, strict: true }).values;
+    ({ values, positionals: operands } = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    }));
   } catch (error) {
     throw new TracknumError('CONFIG_INVALID', `invalid configuration: ${(error as Error).message} (see --help)`);
   }
@@ -181,16 +213,34 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     shutdownDelaySeconds: integer('shutdownDelaySeconds', 0, 60),
     logLevel: raw('logLevel').text,
     logRequests: integer('logRequests', 0, 1) === 1,
+    numberFormat: raw('numberFormat').text as NumberFormat,
+    operands,
   };
+  if (!(NUMBER_FORMATS as readonly string[]).includes(config.numberFormat)) {
+    problems.push(
+      `${raw('numberFormat').name} must be one of ${NUMBER_FORMATS.join(', ')}, got ${JSON.stringify(config.numberFormat)}`,
+    );
+  }
+  const keyFile = raw('keyFile').text;
+  if (keyFile !== '') config.keyFile = keyFile;
   const etcd = etcdSettings(raw, integer, problems);
+  const nodeIdGiven = values[SETTINGS.nodeId.flag] !== undefined || (env[SETTINGS.nodeId.env] ?? '') !== '';
   if (etcd !== undefined) {
     config.etcd = etcd;
     // A pinned node ID would defeat the lease: refuse it rather than ignore it.
-    if (values[SETTINGS.nodeId.flag] !== undefined || (env[SETTINGS.nodeId.env] ?? '') !== '') {
+    if (nodeIdGiven) {
       problems.push(
         `${raw('nodeId').name} is for the embedded mode; with ETCD_ENDPOINTS the node ID is leased from etcd`,
       );
     }
+  }
+  // Numbers under two keys can be equal, whatever their node IDs: an instance makes its own key
+  // only when it runs alone (no NODE_ID, no etcd).
+  if (config.numberFormat === 'opaque' && config.keyFile === undefined && (nodeIdGiven || etcd !== undefined)) {
+    problems.push(
+      `${raw('keyFile').name} is required with ${etcd === undefined ? raw('nodeId').name : raw('etcdEndpoints').name}: ` +
+        'every instance of one number space must share one key, or numbers from two instances can be equal (tracknum keygen makes one)',
+    );
   }
   if (!LOG_LEVELS.includes(config.logLevel)) {
     problems.push(

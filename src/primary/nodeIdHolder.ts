@@ -64,7 +64,7 @@ export class NodeIdHolder {
     try {
       lease = await source.claim();
     } catch (error) {
-      source.close();
+      await source.close();
       throw error;
     }
     const holder = new NodeIdHolder(options, lease, reservation);
@@ -72,7 +72,7 @@ export class NodeIdHolder {
       await holder.#adopt(lease);
     } catch (error) {
       await lease.release().catch(() => undefined);
-      source.close();
+      await source.close();
       throw error;
     }
     holder.#timer = setInterval(() => holder.#check(), CHECK_INTERVAL_MS);
@@ -116,7 +116,7 @@ export class NodeIdHolder {
     }
     // No number can be issued any more, so the node ID can go to another instance now.
     await this.#lease.release().catch((error: unknown) => log.warn({ err: error }, 'could not release the node ID'));
-    source.close();
+    await source.close();
   }
 
   async #adopt(lease: NodeIdLease): Promise<void> {

@@ -13,6 +13,10 @@ import { EtcdNodeIds } from '../nodeIds/etcd.js';
 import { loadUws } from '../worker/uws.js';
 import type { Config } from './config.js';
 import { NodeIdHolder } from './nodeIdHolder.js';
+import { generationCharacter, type NumberKey } from '../core/numberFormat.js';
+import { StateDirectory } from '../nodeIds/stateDirectory.js';
+import { issuingKey, readKeyFile } from '../numberSpace/keys.js';
+import { recordNumberSpace, recordOf } from '../numberSpace/record.js';
 import { probePort } from './portProbe.js';
 import { WorkerPool } from './workerPool.js';
 
@@ -35,12 +39,27 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     );
   }
   const port = await probePort(config.host, config.port);
+  const directory = config.etcd === undefined ? await StateDirectory.lock(config.stateDir) : undefined;
+  const source =
+    directory === undefined ? new EtcdNodeIds(config.etcd!, log) : configuredNodeIds(config.nodeId, directory);
+  let numberKey: NumberKey | undefined;
+  try {
+    const keys = await numberKeys(config, directory, log);
+    await recordNumberSpace(source.numberSpace, recordOf(config.numberFormat, keys));
+    numberKey = keys.length === 0 ? undefined : issuingKey(keys);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+  log.info(
+    { format: config.numberFormat, generation: numberKey && generationCharacter(numberKey.generation) },
+    'number format',
+  );
   const control = createControlBlock();
   const counters = createMetricsBuffer();
   const metrics = new PrimaryMetrics(counters);
   const holder = await NodeIdHolder.start({
-    source:
-      config.etcd === undefined ? configuredNodeIds(config.nodeId, config.stateDir) : new EtcdNodeIds(config.etcd, log),
+    source,
     control,
     reserveSeconds: config.reserveSeconds,
     metrics,
@@ -60,6 +79,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
       port,
       logLevel: config.logLevel,
       logRequests: config.logRequests,
+      ...(numberKey === undefined ? {} : { numberKey }),
     },
     log,
   });
@@ -92,4 +112,16 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
 
   log.info({ port, host: config.host, workers: config.workers, nodeId: holder.nodeId }, 'ready');
   return { port, nodeId: holder.nodeId, shutdown };
+}
+
+/**
+ * The keys the format needs: none (sequential), those of the key file, or,
+ * for an instance that runs alone, its own in the state directory (loadConfig
+ * asks for a key file in every other case).
+ */
+async function numberKeys(config: Config, directory: StateDirectory | undefined, log: Logger): Promise<NumberKey[]> {
+  if (config.numberFormat === 'sequential') return [];
+  if (config.keyFile !== undefined) return readKeyFile(config.keyFile);
+  if (directory === undefined) throw new TracknumError('KEY_MISSING', 'etcd mode needs TRACKING_NUMBER_KEY_FILE');
+  return directory.ownKeys(log);
 }

@@ -17,7 +17,7 @@
  * derived from it, and the typia template imports that type, so typia inlines the
  * union into the generated validator at generate time.
  */
-export const ASSIGNED_COUNTRY_CODES = [
+const ASSIGNED_COUNTRY_CODES = [
   'AD',
   'AE',
   'AF',
@@ -271,3 +271,10 @@ export const ASSIGNED_COUNTRY_CODES = [
 
 /** One of the 249 officially assigned ISO 3166-1 alpha-2 codes (upper case). */
 export type CountryCode = (typeof ASSIGNED_COUNTRY_CODES)[number];
+
+const ASSIGNED = new Set<string>(ASSIGNED_COUNTRY_CODES);
+
+/** Whether `code` is an officially assigned ISO 3166-1 alpha-2 code (upper case). */
+export function isAssignedCountryCode(code: string): code is CountryCode {
+  return ASSIGNED.has(code);
+}

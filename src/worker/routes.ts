@@ -10,7 +10,10 @@ import { isDraining, isLeaseTrusted, isLeaving, readNodeId, type ControlBlock } 
 import { NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
-import { decodeTrackingNumber, encodeTrackingNumber } from '../core/trackingNumber.js';
+import { generationCharacter, type TrackingNumberEncoder } from '../core/numberFormat.js';
+import { SEQUENTIAL_GENERATION } from '../core/layout.js';
+import { parseTrackingNumber } from '../core/trackingNumber.js';
+import { isAssignedCountryCode } from '../validation/countryCodes.js';
 import type { Logger } from '../logger.js';
 import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
 import { parameterIndex, parseOrderQuery } from '../validation/orderQuery.js';
@@ -36,6 +39,7 @@ const MAX_HEADER_BYTES = 16 * 1024;
 export interface RouteContext {
   control: ControlBlock;
   allocator: Allocator;
+  encoder: TrackingNumberEncoder;
   counters: WorkerMetrics;
   replies: Replies;
   /** The /metrics text. */
@@ -136,7 +140,7 @@ function nextTrackingNumber(context: RouteContext): Handler {
 }
 
 function issueTrackingNumber(context: RouteContext): Handler {
-  const { control, allocator, replies, counters } = context;
+  const { control, allocator, encoder, replies, counters } = context;
   const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
   return (res, req) => {
     const raw = req.getQuery() ?? '';
@@ -164,7 +168,7 @@ function issueTrackingNumber(context: RouteContext): Handler {
     }
     counters.issued();
     const order = parsed.query;
-    const trackingNumber = encodeTrackingNumber(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
+    const trackingNumber = encoder.encode(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
     return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
   };
 }
@@ -176,31 +180,49 @@ function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuing
   });
 }
 
+/**
+ * Says whether a number is well formed, its origin, format and key
+ * generation, and nothing more: never when, where or in which order it was
+ * issued (operators decode with the key: tracknum decode).
+ */
 function lookUpTrackingNumber(context: RouteContext): Handler {
   const { replies } = context;
   return (res, req) => {
     const given = req.getParameter(0) ?? '';
-    const decoded = decodeTrackingNumber(given.toUpperCase());
-    if (!decoded.ok) {
-      const code = decoded.reason === 'check-character' ? 'CHECK_CHARACTER_MISMATCH' : 'MALFORMED_TRACKING_NUMBER';
-      return replies.problem(res, code, {
-        detail: decoded.detail,
-        extensions: { reason: decoded.reason, tracking_number: given.slice(0, 64) },
+    const number = upperCaseAscii(given);
+    const refuse = (reason: string, detail: string): number =>
+      replies.problem(res, reason === 'check-character' ? 'CHECK_CHARACTER_MISMATCH' : 'MALFORMED_TRACKING_NUMBER', {
+        detail,
+        extensions: { reason, tracking_number: given.slice(0, 64) },
       });
+    const parsed = parseTrackingNumber(number);
+    if (!parsed.ok) return refuse(parsed.reason, parsed.detail);
+    if (!isAssignedCountryCode(parsed.origin)) {
+      return refuse(
+        'country',
+        `the first two characters, ${parsed.origin}, are not an assigned ISO 3166-1 alpha-2 country code`,
+      );
     }
     return replies.json(
       res,
       200,
       JSON.stringify({
-        tracking_number: decoded.trackingNumber,
+        tracking_number: number,
         valid: true,
-        origin_country_id: decoded.origin,
-        issued_at: new Date(decoded.issuedAtMs).toISOString(),
-        node_id: decoded.nodeId,
-        sequence: decoded.counter,
+        origin_country_id: parsed.origin,
+        format: parsed.generation === SEQUENTIAL_GENERATION ? 'sequential' : 'opaque',
+        generation: generationCharacter(parsed.generation),
       }),
     );
   };
+}
+
+/**
+ * a-z to A-Z, and nothing else: String#toUpperCase would also turn look-alikes
+ * into letters ('ß' into 'SS', 'ı' into 'I', 'ﬀ' into 'FF').
+ */
+function upperCaseAscii(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 
 /** Why load balancers should send this instance nothing now, or undefined when it is ready. */

@@ -4,9 +4,10 @@
  * from the shared control block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Allocator } from '../core/allocator.js';
+import { Allocator, NUMBERS_PER_BLOCK } from '../core/allocator.js';
 import { viewControlBlock } from '../core/controlBlock.js';
 import { monotonicMs } from '../core/monotonicClock.js';
+import { OpaqueEncoder, sequentialEncoder } from '../core/numberFormat.js';
 import { renderMetrics, WorkerMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
@@ -26,6 +27,8 @@ const app = uws.App();
 registerRoutes(app, {
   control,
   allocator: new Allocator(control),
+  encoder:
+    settings.numberKey === undefined ? sequentialEncoder() : new OpaqueEncoder(settings.numberKey, NUMBERS_PER_BLOCK),
   counters: new WorkerMetrics(settings.counters, settings.workerIndex),
   metrics: () =>
     renderMetrics(settings.counters, {

@@ -5,15 +5,17 @@
  * issued twice over the whole run.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
-import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 import { shiftedClockEnv } from '../helpers/faketime.js';
 import { startLoad, trackingNumbersOf, waitForIssued, type Draw } from '../helpers/load.js';
-import { drawNumbers, duplicatesIn, get, startService, type Service } from '../helpers/service.js';
+import { decodeNumber, drawNumbers, duplicatesIn, get, startService, type Service } from '../helpers/service.js';
 
 let prefixCount = 0;
 const services: Service[] = [];
@@ -56,12 +58,7 @@ const nodeIdOf = (service: Service): number => {
   assert.ok(ready !== undefined && typeof ready['nodeId'] === 'number');
   return ready['nodeId'];
 };
-const decoded = (numbers: readonly string[]): { second: number; nodeId: number }[] =>
-  numbers.map((n) => {
-    const d = decodeTrackingNumber(n);
-    assert.ok(d.ok, `${n} does not decode`);
-    return d;
-  });
+const decoded = (numbers: readonly string[]): { second: number; nodeId: number }[] => numbers.map(decodeNumber);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** At least `atLeast` answers arrived after `since`, and every one of them was a number. */
@@ -383,5 +380,42 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     const { code } = await service.exited;
     assert.equal(code, 1);
     assert.match(service.stderr(), /^tracknum: ETCD_UNAVAILABLE: etcd at http:\/\/127\.0\.0\.1:1 failed: /);
+  });
+
+  it('keeps one number space per prefix: another key for a generation, or another format, is refused', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const first = await instance(cluster, prefix);
+    const otherKey = randomBytes(32).toString('hex');
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'tracknum-keys-')), 'keys');
+    writeFileSync(keyFile, `0 ${otherKey}\n`);
+    const base = { ETCD_ENDPOINTS: cluster.endpoints, ETCD_PREFIX: prefix, ETCD_LEASE_TTL: '4' };
+    const wrongKey = await startService({ env: { ...base, TRACKING_NUMBER_KEY_FILE: keyFile }, expectExit: true });
+    assert.equal((await wrongKey.exited).code, 1);
+    assert.match(
+      wrongKey.stderr(),
+      /^tracknum: KEY_MISMATCH: key generation 0 at etcd key \/cluster-\d+-\d+\/number-space/,
+    );
+    assert.ok(!(wrongKey.stderr() + JSON.stringify(wrongKey.logs)).includes(otherKey), 'the key was printed');
+    const sequential = await startService({
+      env: { ...base, NUMBER_FORMAT: 'sequential', TRACKING_NUMBER_KEY_FILE: '' },
+      expectExit: true,
+    });
+    assert.equal((await sequential.exited).code, 1);
+    assert.match(sequential.stderr(), /^tracknum: FORMAT_MISMATCH: /);
+    // Neither took a node ID, and the first instance goes on.
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    try {
+      assert.deepEqual(await admin.getAll().prefix(`${prefix}/nodes/`).keys(), [`${prefix}/nodes/${nodeIdOf(first)}`]);
+      // A prefix holding marks of an earlier layout, but no record, is refused too.
+      const old = freshPrefix();
+      await admin.put(`${old}/high-water/0`).value('5');
+      const earlier = await startService({ env: { ...base, ETCD_PREFIX: old }, expectExit: true });
+      assert.equal((await earlier.exited).code, 1);
+      assert.match(earlier.stderr(), /^tracknum: STATE_CORRUPT: .*high-water marks but no number-space record/);
+    } finally {
+      admin.close();
+    }
+    assert.equal((await drawNumbers(first.port, 1_000, 4)).numbers.length, 1_000);
   });
 });

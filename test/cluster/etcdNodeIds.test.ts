@@ -47,7 +47,7 @@ describe('etcd node IDs', () => {
   });
   after(async () => {
     await Promise.all(leases.map((lease) => lease.release().catch(() => undefined)));
-    sources.forEach((s) => s.close());
+    await Promise.all(sources.map((s) => s.close()));
     admin.close();
     await etcd.close();
   });
@@ -166,7 +166,7 @@ describe('etcd node IDs', () => {
       assert.ok(lostAfter < 3000, `trusted for ${lostAfter} ms after etcd stopped; TTL is 3000 ms`);
       assert.ok(lostAfter >= 0);
     } finally {
-      from.close();
+      await from.close();
       await local.close();
     }
   });

@@ -3,11 +3,14 @@
  * operator would, and talks to it over real HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeTrackingNumber, type DecodedTrackingNumber, type NumberKey } from '../../src/core/numberFormat.js';
+import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
 import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,6 +51,22 @@ export interface StartOptions {
  */
 export const TEST_NODE_ID = 1 + Math.floor(Math.random() * 3800);
 
+/**
+ * The tracking-number key of every service this test process starts (one
+ * number space, as a deployment shares one key), in a key file as an operator
+ * writes it (tracknum keygen's format).
+ */
+export const TEST_KEY: NumberKey = { generation: 0, key: randomBytes(32) };
+export const TEST_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'tracknum-key-')), 'tracking-number.key');
+writeFileSync(TEST_KEY_FILE, `0 ${Buffer.from(TEST_KEY.key).toString('hex')}\n`, { mode: 0o600 });
+
+/** What a number issued by a test service carries, read with the test key (any format). */
+export function decodeNumber(trackingNumber: string): DecodedTrackingNumber {
+  const parsed = parseTrackingNumber(trackingNumber);
+  if (!parsed.ok) throw new Error(`${trackingNumber} is not a tracking number: ${parsed.detail}`);
+  return decodeTrackingNumber(parsed, [TEST_KEY]);
+}
+
 export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'tracknum-test-'));
 }
@@ -65,6 +84,7 @@ export function startService(options: StartOptions = {}): Promise<Service> {
       STATE_DIR: stateDir,
       // The etcd mode refuses NODE_ID.
       ...(options.env?.['ETCD_ENDPOINTS'] === undefined ? { NODE_ID: String(TEST_NODE_ID) } : {}),
+      TRACKING_NUMBER_KEY_FILE: TEST_KEY_FILE,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeTrackingNumber } from '../../src/core/trackingNumber.js';
 import {
   drawNumbers,
   duplicatesIn,
@@ -17,15 +16,11 @@ import {
   issuedByWorker,
   TEST_NODE_ID,
   type Issued,
+  decodeNumber,
 } from '../helpers/service.js';
 import { LIBFAKETIME, requireFaketime, shiftedClockEnv } from '../helpers/faketime.js';
 
-const secondsOf = (numbers: readonly string[]): number[] =>
-  numbers.map((n) => {
-    const decoded = decodeTrackingNumber(n);
-    assert.ok(decoded.ok, `${n} does not decode`);
-    return decoded.second;
-  });
+const secondsOf = (numbers: readonly string[]): number[] => numbers.map((n) => decodeNumber(n).second);
 
 describe('uniqueness', () => {
   it('draws 200,000 numbers through every worker with no duplicate', async () => {

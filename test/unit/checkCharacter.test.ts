@@ -4,12 +4,11 @@ import fc from 'fast-check';
 import {
   ALPHABET,
   CHECK_INITIAL_STATE,
-  checkCharacter,
   checkStep,
   checkStepPair,
   checkValueOfState,
-  hasValidCheckCharacter,
 } from '../../src/core/checkCharacter.js';
+import { checkCharacter, hasValidCheckCharacter } from '../helpers/checkCharacter.js';
 
 /**
  * Reference 1, following the text of ISO/IEC 7064 for a hybrid system M+1,M with M = 36:

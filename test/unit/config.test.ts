@@ -22,6 +22,8 @@ describe('configuration', () => {
       shutdownDelaySeconds: 0,
       logLevel: 'info',
       logRequests: false,
+      numberFormat: 'opaque',
+      operands: [],
     });
   });
 
@@ -29,6 +31,7 @@ describe('configuration', () => {
     const config = load(['--port', '8080', '--node-id=12'], {
       PORT: '9000',
       NODE_ID: '4',
+      TRACKING_NUMBER_KEY_FILE: '/etc/tracknum/key',
       WORKERS: '3',
       HOST: '127.0.0.1',
     });
@@ -84,6 +87,11 @@ describe('configuration', () => {
       'ETCD_KEY_FILE',
       'ETCD_USERNAME',
       'ETCD_PASSWORD',
+      'NUMBER_FORMAT',
+      'TRACKING_NUMBER_KEY_FILE',
+      'keygen',
+      'decode',
+      'verify',
     ]) {
       assert.ok(helpText().includes(name), name);
     }
@@ -95,13 +103,15 @@ describe('configuration', () => {
   });
 
   it('reads the etcd settings, with defaults, and a flag wins over its variable', () => {
-    assert.deepEqual(load([], { ETCD_ENDPOINTS: 'http://10.0.0.1:2379, http://10.0.0.2:2379' }).etcd, {
+    const KEY = { TRACKING_NUMBER_KEY_FILE: '/etc/tracknum/key' };
+    assert.deepEqual(load([], { ...KEY, ETCD_ENDPOINTS: 'http://10.0.0.1:2379, http://10.0.0.2:2379' }).etcd, {
       endpoints: ['http://10.0.0.1:2379', 'http://10.0.0.2:2379'],
       prefix: '/tracknum',
       leaseTtlSeconds: 10,
     });
     assert.deepEqual(
       load(['--etcd-lease-ttl', '30', '--etcd-prefix', '/prod/tracknum'], {
+        ...KEY,
         ETCD_ENDPOINTS: 'https://etcd.internal:2379',
         ETCD_LEASE_TTL: '5',
         ETCD_CA_FILE: '/etc/tracknum/ca.pem',
@@ -132,6 +142,7 @@ describe('configuration', () => {
           ETCD_LEASE_TTL: '2',
           ETCD_CERT_FILE: '/c.pem',
           NODE_ID: '3',
+          NUMBER_FORMAT: 'sequential',
         }),
       (error) => {
         assert.ok(isTracknumError(error) && error.code === 'CONFIG_INVALID');
@@ -153,8 +164,47 @@ describe('configuration', () => {
 
   it('wants https endpoints when TLS is configured', () => {
     assert.throws(
-      () => load([], { ETCD_ENDPOINTS: 'http://etcd:2379', ETCD_CA_FILE: '/ca.pem' }),
+      () => load([], { ETCD_ENDPOINTS: 'http://etcd:2379', ETCD_CA_FILE: '/ca.pem', NUMBER_FORMAT: 'sequential' }),
       /must use https:\/\/ URLs/,
     );
+  });
+
+  it('reads the number format, and refuses one it does not know', () => {
+    assert.equal(load([], { NUMBER_FORMAT: 'sequential' }).numberFormat, 'sequential');
+    assert.equal(load(['--number-format', 'sequential']).numberFormat, 'sequential');
+    assert.throws(() => load([], { NUMBER_FORMAT: 'random' }), /NUMBER_FORMAT must be one of opaque, sequential/);
+  });
+
+  it('asks for a key file whenever instances must share one key: with NODE_ID, or with etcd', () => {
+    for (const env of [{ NODE_ID: '3' }, { ETCD_ENDPOINTS: 'http://etcd:2379' }]) {
+      assert.throws(
+        () => load([], env),
+        (error) => {
+          assert.ok(isTracknumError(error) && error.code === 'CONFIG_INVALID');
+          assert.match(error.message, /TRACKING_NUMBER_KEY_FILE is required with (NODE_ID|ETCD_ENDPOINTS)/);
+          assert.match(error.message, /numbers from two instances can be equal/);
+          return true;
+        },
+        JSON.stringify(env),
+      );
+    }
+    assert.throws(() => load(['--node-id', '3']), /TRACKING_NUMBER_KEY_FILE is required with --node-id/);
+    // Alone (no NODE_ID, no etcd) it keeps its own key; the sequential format needs none.
+    assert.equal(load([]).keyFile, undefined);
+    assert.equal(load([], { NODE_ID: '3', NUMBER_FORMAT: 'sequential' }).keyFile, undefined);
+    assert.equal(load(['--key-file', '/k'], { NODE_ID: '3' }).keyFile, '/k');
+  });
+
+  it("finds the key in systemd's credentials directory (LoadCredential=tracking-number-key:...)", () => {
+    const config = load([], { NODE_ID: '3', CREDENTIALS_DIRECTORY: '/run/credentials/tracknum.service' });
+    assert.equal(config.keyFile, '/run/credentials/tracknum.service/tracking-number-key');
+    assert.equal(
+      load([], { CREDENTIALS_DIRECTORY: '/run/credentials/x', TRACKING_NUMBER_KEY_FILE: '/k' }).keyFile,
+      '/k',
+    );
+  });
+
+  it('keeps operands for the commands', () => {
+    assert.deepEqual(load(['--state-dir', '/s', 'MY0O91ZKF95OFVN7', 'SG1']).operands, ['MY0O91ZKF95OFVN7', 'SG1']);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ASSIGNED_COUNTRY_CODES } from '../../src/validation/countryCodes.js';
+import { ASSIGNED_COUNTRY_CODES } from '../helpers/countryCodes.js';
 import { ORDER_PARAMETERS, parseOrderQuery, type OrderQuery } from '../../src/validation/orderQuery.js';
 import { issuedAnswerBody, jsonString } from '../../src/worker/issuedAnswer.js';
 import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';

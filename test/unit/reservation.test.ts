@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { notIssuingReason } from '../../src/core/issuing.js';
 import { Allocator, type Allocation } from '../../src/core/allocator.js';
 import { createControlBlock, readGeneration, readLimit, type ControlBlock } from '../../src/core/controlBlock.js';
-import { EPOCH_MS, MAX_SECOND, secondOf } from '../../src/core/layout.js';
+import { MAX_SECOND, secondOf, unixMsOfSecond } from '../../src/core/layout.js';
 import { isTracknumError } from '../../src/errors.js';
 import type { HighWaterStore } from '../../src/nodeIds/source.js';
 import { SecondsReservation } from '../../src/primary/reservation.js';
@@ -28,7 +28,7 @@ function memoryStore(initial?: number) {
   return { state, store, watch: (c: ControlBlock) => (control = c) };
 }
 
-const atSecond = (second: number) => () => EPOCH_MS + second * 1000 + 123;
+const atSecond = (second: number) => () => unixMsOfSecond(second) + 123;
 
 function drawMany(control: ControlBlock, wall: number, count: number): Allocation[] {
   const allocator = new Allocator(control, 16);
@@ -110,7 +110,7 @@ describe('seconds reservation', () => {
     let now = 1000;
     const reservation = new SecondsReservation(control, {
       aheadSeconds: 10,
-      now: () => EPOCH_MS + now * 1000,
+      now: () => unixMsOfSecond(now),
     });
     await reservation.begin(0, store);
     assert.equal(reservation.needsExtension(), false);
@@ -162,7 +162,7 @@ describe('seconds reservation', () => {
     const { store } = memoryStore();
     const control = createControlBlock();
     let now = 1000;
-    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => EPOCH_MS + now * 1000 });
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => unixMsOfSecond(now) });
     await reservation.begin(0, store);
     now = 1009;
     assert.equal(reservation.needsExtension(), true);
@@ -267,7 +267,7 @@ describe('seconds reservation', () => {
           const stores = initial.map((mark) => memoryStore(mark));
           const control = createControlBlock();
           let wall = 1000;
-          const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => EPOCH_MS + wall * 1000 });
+          const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => unixMsOfSecond(wall) });
           const allocator = new Allocator(control, 16);
           let current: number | undefined;
           const highestUsed = [-1, -1];
