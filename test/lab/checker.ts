@@ -39,11 +39,16 @@ export interface FaultFinding {
   kind: FaultKind;
   target: string;
   detail: string;
+  /** Seconds after the load started, like the schedule's times. */
   injectedAtS: number;
   healedAtS: number;
   doneAtS: number;
   availability: Share & { byVia: Partial<Record<Via, Share>> };
   fences: Fence[];
+  /** Instances not meant to lose etcd that stopped issuing too ("node ID lost"), from the injection until the next fault. */
+  alsoFenced: string[];
+  /** Availability from when the fault was done until the next one was injected (or the load ended). */
+  aftermath: Share & { byVia: Partial<Record<Via, Share>> };
   /** ms from heal to the first 200 of each instance that was refusing (or unreachable) when healed. */
   recoveryMs: Record<string, number | null>;
   happened: boolean;
@@ -92,6 +97,9 @@ export interface CheckInput {
   instances: readonly string[];
   etcdMembers: readonly string[];
   leaseTtlSeconds: number;
+  /** Timeline ms when the load started: the report's times count from there, like the schedule's. */
+  loadStart: number;
+  loadEnd: number;
   /** Wall-clock ms of timeline 0 (the controller's clock), to read instances' skew from their answers. */
   wallAtZero: number;
 }
@@ -114,7 +122,7 @@ export function check(input: CheckInput): Findings {
   for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
 
   const inAnyFault = (a: Answer): boolean => input.runs.some((r) => a.sentAt >= r.injectedAt && a.sentAt <= r.doneAt);
-  const faults = input.runs.map((run) => checkFault(input, run));
+  const faults = input.runs.map((run, i) => checkFault(input, run, input.runs[i + 1]?.injectedAt ?? input.loadEnd));
 
   return {
     verdict: {
@@ -146,7 +154,8 @@ function pidAt(events: readonly LabEvent[], host: string, at: number): number | 
   return pid;
 }
 
-function checkFault(input: CheckInput, run: FaultRun): FaultFinding {
+/** `until`: when the next fault was injected, or the load ended. */
+function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFinding {
   const { answers, events } = input;
   const { fault } = run;
   const ttlMs = input.leaseTtlSeconds * 1000;
@@ -292,17 +301,23 @@ function checkFault(input: CheckInput, run: FaultRun): FaultFinding {
     }
   }
 
+  const alsoFenced = input.instances.filter(
+    (name) => !cut.includes(name) && logs(name, 'node ID lost: issuing stopped', run.injectedAt, until).length > 0,
+  );
+  const after = answers.filter((a) => a.sentAt > run.doneAt && a.sentAt <= until);
   const injected = events.find((e) => e.type === 'fault' && e.fault === fault.index && e.phase === 'inject');
   return {
     index: fault.index,
     kind: fault.kind,
     target: fault.target,
     detail: injected?.type === 'fault' ? injected.detail : '',
-    injectedAtS: run.injectedAt / 1000,
-    healedAtS: run.healedAt / 1000,
-    doneAtS: run.doneAt / 1000,
+    injectedAtS: (run.injectedAt - input.loadStart) / 1000,
+    healedAtS: (run.healedAt - input.loadStart) / 1000,
+    doneAtS: (run.doneAt - input.loadStart) / 1000,
     availability: { ...share(inWindow), byVia: byVia(inWindow) },
     fences,
+    alsoFenced,
+    aftermath: { ...share(after), byVia: byVia(after) },
     recoveryMs,
     happened: happened && run.error === undefined,
     evidence,

@@ -57,7 +57,10 @@ export interface LabResult {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const REQUEST_TIMEOUT_MS = 2000;
+/** A client gives up on a request after this long (the load balancers' examples retry within it). */
+const REQUEST_TIMEOUT_MS = 5000;
+/** How long to wait before a fault for every instance to issue again after the last one. */
+const SETTLE_LIMIT_MS = 30_000;
 const PROBE_LIMIT_MS = 20_000;
 
 async function waitFor(what: string, limitMs: number, test: () => Promise<boolean>): Promise<void> {
@@ -293,6 +296,21 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
           await lab.startEtcdMember(name).catch((error: unknown) => log((error as Error).message));
         }
       }
+      // ...and issues: one fault at a time, so that what a window shows is that fault's doing.
+      const settleStart = timeline.now();
+      try {
+        await waitFor('every instance ready', SETTLE_LIMIT_MS, async () =>
+          (
+            await Promise.all(
+              instanceNames.map((n) => httpOk(`http://${network.host(n).address}:${SERVICE_PORT}/readyz`)),
+            )
+          ).every(Boolean),
+        );
+      } catch (error) {
+        log(`before fault ${fault.index}: ${(error as Error).message}: not all`);
+      }
+      const settled = (timeline.now() - settleStart) / 1000;
+      if (settled > 1) log(`waited ${settled.toFixed(1)} s for every instance to be ready before fault ${fault.index}`);
       log(
         `fault ${fault.index}: ${fault.kind} on ${fault.target} at ${((timeline.now() - loadStart) / 1000).toFixed(1)} s`,
       );
@@ -303,6 +321,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     // Time to recover after the last fault, and the rest of the planned duration.
     const end = Math.max(loadStart + schedule.durationSeconds * 1000, timeline.now() + 2 * ttl * 1000);
     await sleep(end - timeline.now());
+    const loadEnd = timeline.now();
     const answers = await clients.stop();
     clients = undefined;
     const loadS = (timeline.now() - loadStart) / 1000;
@@ -319,6 +338,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       instances: instanceNames,
       etcdMembers: memberNames,
       leaseTtlSeconds: ttl,
+      loadStart,
+      loadEnd,
       wallAtZero,
     });
     const settings: LabSettings = {

@@ -91,8 +91,8 @@ export function renderMarkdown(report: Report): string {
 
   lines.push('## Faults', '');
   lines.push(
-    '| # | kind | what | planned at | window (s) | availability all | direct | HAProxy | nginx | recovery after heal | happened |',
-    '|--:|---|---|--:|---|--:|--:|--:|--:|---|:-:|',
+    '| # | kind | what | planned at | window (s after the load started) | availability all | direct | HAProxy | nginx | after the heal, until the next fault: all / HAProxy / nginx | also fenced | recovery after heal | happened |',
+    '|--:|---|---|--:|---|--:|--:|--:|--:|---|---|---|:-:|',
   );
   for (const f of findings.faults) {
     const planned = schedule.faults[f.index];
@@ -100,7 +100,7 @@ export function renderMarkdown(report: Report): string {
       .map(([target, value]) => `${target} ${ms(value)}`)
       .join(', ');
     lines.push(
-      `| ${f.index} | ${f.kind} | ${f.detail.replace(/\|/g, '\\|')} | ${planned?.at ?? '–'} s | ${f.injectedAtS.toFixed(1)}–${f.healedAtS.toFixed(1)} (done ${f.doneAtS.toFixed(1)}) | ${pct(f.availability)} | ${pct(f.availability.byVia.direct)} | ${pct(f.availability.byVia.haproxy)} | ${pct(f.availability.byVia.nginx)} | ${recovery || '–'} | ${f.happened ? 'yes' : '**no**'} |`,
+      `| ${f.index} | ${f.kind} | ${f.detail.replace(/\|/g, '\\|')} | ${planned?.at ?? '–'} s | ${f.injectedAtS.toFixed(1)}–${f.healedAtS.toFixed(1)} (done ${f.doneAtS.toFixed(1)}) | ${pct(f.availability)} | ${pct(f.availability.byVia.direct)} | ${pct(f.availability.byVia.haproxy)} | ${pct(f.availability.byVia.nginx)} | ${pct(f.aftermath)} / ${pct(f.aftermath.byVia.haproxy)} / ${pct(f.aftermath.byVia.nginx)} | ${f.alsoFenced.join(', ') || '–'} | ${recovery || '–'} | ${f.happened ? 'yes' : '**no**'} |`,
     );
   }
   lines.push('');
