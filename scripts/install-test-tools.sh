@@ -5,6 +5,9 @@
 #   systemd      (systemd-analyze verify, for the unit file test)
 #   strace       (checks the installed service against the unit's system call filter)
 #   openssl      (certificates for the etcd TLS test)
+#   iproute2, iptables, haproxy, nginx
+#                (the lab, test/lab/: hosts in network namespaces, faults as
+#                iptables rules, the load balancers of docs/deploying.md)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -15,6 +18,12 @@ command -v etcd >/dev/null 2>&1 || packages+=(etcd-server)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v strace >/dev/null 2>&1 || packages+=(strace)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+# /usr/sbin is not on every PATH.
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+has ip || packages+=(iproute2)
+has iptables || packages+=(iptables)
+has haproxy || packages+=(haproxy)
+has nginx || packages+=(nginx)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

@@ -87,6 +87,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
   const ratePerLane = options.ratePerLane ?? 20;
   const lanes = { direct: 2, haproxy: 4, nginx: 2, ...options.lanes };
   preflight();
+  log(`seed ${options.seed}`);
   const removedLeftovers = removeLeftovers();
   if (removedLeftovers.length > 0) log(`removed leftovers of an interrupted run: ${removedLeftovers.join(', ')}`);
 

@@ -89,7 +89,6 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  process.stderr.write(`lab: seed ${options.seed}\n`);
   try {
     const { report, dir } = await runLab(options);
     process.stdout.write(`${renderMarkdown(report)}\n`);
