@@ -10,11 +10,55 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runLab } from './lab.js';
+import { guideBlock, haproxyConfig, nginxConfig } from './lbConfig.js';
 import { LabUnavailable } from './preflight.js';
-import { FAULT_KINDS } from './schedule.js';
+import { FAULT_KINDS, planSchedule, type ScheduleOptions } from './schedule.js';
 
 /** Fixed, so that a failure replays: `npm run lab -- --short --seed 10`. */
 const SEED = 10;
+
+describe('the lab: schedule and load balancer configuration', () => {
+  const shape: Omit<ScheduleOptions, 'seed'> = {
+    durationSeconds: 600,
+    instances: ['t1', 't2', 't3', 't4'],
+    etcdMembers: ['e1', 'e2', 'e3'],
+    leaseTtlSeconds: 4,
+    short: false,
+  };
+
+  it('plans the same faults from the same seed, and others from another', () => {
+    assert.deepEqual(planSchedule({ ...shape, seed: 42 }), planSchedule({ ...shape, seed: 42 }));
+    assert.notDeepEqual(planSchedule({ ...shape, seed: 42 }).faults, planSchedule({ ...shape, seed: 43 }).faults);
+    const long = planSchedule({ ...shape, seed: 42 });
+    assert.ok(long.faults.every((f) => f.at + f.duration <= 590));
+    assert.deepEqual(new Set(long.faults.map((f) => f.kind)), new Set(FAULT_KINDS));
+  });
+
+  it('plans each kind once in the short schedule, within 3 minutes of load', () => {
+    for (let seed = 0; seed < 50; seed += 1) {
+      const short = planSchedule({ ...shape, seed, short: true });
+      assert.deepEqual(short.faults.map((f) => f.kind).sort(), [...FAULT_KINDS].sort());
+      assert.ok(short.durationSeconds <= 180, `seed ${seed}: ${short.durationSeconds} s`);
+    }
+  });
+
+  it("configures HAProxy and nginx from the guide's examples, substituting addresses only", () => {
+    const addresses = ['198.18.0.20', '198.18.0.21', '198.18.0.22', '198.18.0.23'];
+    const haproxy = haproxyConfig(addresses);
+    const printed = guideBlock('haproxy');
+    // Every line of the guide's example but its server lines is there, as printed.
+    const unchanged = (block: string): string[] =>
+      block.split('\n').filter((l) => !/^\s*server\s.*\d+\.\d+\.\d+\.\d+:\d+/.test(l));
+    assert.deepEqual(unchanged(haproxy), unchanged(printed));
+    assert.deepEqual(
+      haproxy.split('\n').filter((l) => /^\s*server\s/.test(l)),
+      addresses.map((a, i) => `    server tn${i + 1} ${a}:3000 check`),
+    );
+    const nginx = nginxConfig(addresses, '/tmp/x');
+    for (const line of unchanged(guideBlock('nginx'))) assert.ok(nginx.includes(line), line);
+    assert.equal([...nginx.matchAll(/^\s*server 198\.18\.0\.2\d:3000 /gm)].length, 4);
+  });
+});
 
 describe('the lab, short schedule', { timeout: 300_000 }, () => {
   it('acknowledges no number twice through every kind of fault, and HAProxy configured as the guide says serves', async (t) => {
