@@ -43,6 +43,8 @@ export interface LabOptions {
   leaseTtlSeconds?: number;
   ratePerLane?: number;
   lanes?: Partial<Record<Via, number>>;
+  /** Run etcd with --pre-vote (etcd 3.4's default is off). */
+  etcdPreVote?: boolean;
   /** Raw-socket probes of HTTP/1.0, absolute-form and Host-less requests. */
   probes?: boolean;
   /** Progress lines. */
@@ -157,7 +159,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       },
       startEtcdMember: async (name) => {
         const member = lab.etcd.get(name)!;
-        member.running = hosts.startEtcd(member.host, memberHosts, dataRoot, token);
+        member.running = hosts.startEtcd(member.host, memberHosts, dataRoot, token, options.etcdPreVote === true);
         const running = member.running;
         await waitFor(`etcd ${name} healthy`, 30_000, async () => {
           if (running.child.exitCode !== null) throw new Error(`etcd ${name} exited`);
@@ -174,7 +176,13 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
 
     // etcd first, all members at once (they wait for each other).
     for (const name of memberNames)
-      lab.etcd.get(name)!.running = hosts.startEtcd(network.host(name), memberHosts, dataRoot, token);
+      lab.etcd.get(name)!.running = hosts.startEtcd(
+        network.host(name),
+        memberHosts,
+        dataRoot,
+        token,
+        options.etcdPreVote === true,
+      );
     for (const name of memberNames) {
       const member = lab.etcd.get(name)!;
       await waitFor(
@@ -350,6 +358,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       instances: instanceCount,
       etcdMembers: memberCount,
       leaseTtlSeconds: ttl,
+      etcdPreVote: options.etcdPreVote === true,
       ratePerLane,
       lanes,
       command: options.command ?? '',

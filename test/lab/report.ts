@@ -18,6 +18,7 @@ export interface LabSettings {
   instances: number;
   etcdMembers: number;
   leaseTtlSeconds: number;
+  etcdPreVote: boolean;
   ratePerLane: number;
   lanes: Record<string, number>;
   command: string;
@@ -54,7 +55,7 @@ export function renderMarkdown(report: Report): string {
     `- Started ${report.startedAt}; setup ${report.timings.setupS.toFixed(0)} s, load ${report.timings.loadS.toFixed(0)} s, total ${report.timings.totalS.toFixed(0)} s`,
   );
   lines.push(
-    `- Lab: ${settings.etcdMembers} etcd members, ${settings.instances} tracknum instances (cluster mode, ETCD_LEASE_TTL=${settings.leaseTtlSeconds}, WORKERS=1), HAProxy and nginx configured from docs/deploying.md, each in its own network namespace`,
+    `- Lab: ${settings.etcdMembers} etcd members${settings.etcdPreVote ? ' (--pre-vote=true)' : ''}, ${settings.instances} tracknum instances (cluster mode, ETCD_LEASE_TTL=${settings.leaseTtlSeconds}, WORKERS=1), HAProxy and nginx configured from docs/deploying.md, each in its own network namespace`,
   );
   lines.push(
     `- Clients: ${Object.entries(settings.lanes)

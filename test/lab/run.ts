@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run lab -- [options]
   --etcd N          etcd members (default 3)
   --ttl S           ETCD_LEASE_TTL of the instances (default 4)
   --rate R          requests per second per client lane (default 20)
+  --etcd-pre-vote   run etcd with --pre-vote=true (etcd 3.4 defaults to false)
   --no-probes       skip the raw HTTP probes (HTTP/1.0, absolute-form, no Host)
   --help            this text
 
@@ -54,6 +55,7 @@ async function main(): Promise<number> {
         ttl: { type: 'string' },
         rate: { type: 'string' },
         'no-probes': { type: 'boolean' },
+        'etcd-pre-vote': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -81,6 +83,7 @@ async function main(): Promise<number> {
       leaseTtlSeconds: integer('ttl', text('ttl'), 4, 3),
       ratePerLane: integer('rate', text('rate'), 20, 1),
       probes: values['no-probes'] !== true,
+      etcdPreVote: values['etcd-pre-vote'] === true,
       log: (line) => void process.stderr.write(`lab: ${line}\n`),
       command: `npm run lab -- ${process.argv.slice(2).join(' ')}`.trim(),
     };
