@@ -4,6 +4,7 @@
  * schedule of faults; then the checker and the report. Whatever happens (an
  * error, SIGINT, SIGTERM), the namespaces, the bridge and every process go.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +24,11 @@ import {
 } from './hosts.js';
 import { haproxyConfig, nginxConfig } from './lbConfig.js';
 import { LabNetwork, removeLeftovers, type NetHost } from './network.js';
-import { preflight } from './preflight.js';
+import { preflight, toolPath } from './preflight.js';
 import { probeAll, type ProbeResult } from './probes.js';
 import { machine, writeReport, type LabSettings, type Report } from './report.js';
 import { planSchedule } from './schedule.js';
 import { Timeline } from './timeline.js';
-import { spawnSync } from 'node:child_process';
-import { toolPath } from './preflight.js';
 
 export interface LabOptions {
   seed: number;
@@ -129,6 +128,14 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     const token = `tnlab-${process.pid}-${Date.now()}`;
     const keyFile = writeKeyFile(dir);
     const etcdEndpoints = memberHosts.map(etcdUrl).join(',');
+    const etcdHealthy = async (h: NetHost): Promise<boolean> => {
+      const answer = await fetch(`${etcdUrl(h)}/health`, { signal: AbortSignal.timeout(1000) });
+      return ((await answer.json()) as { health?: string }).health === 'true';
+    };
+    const launchEtcd = (name: string): void => {
+      const member = lab.etcd.get(name)!;
+      member.running = hosts.startEtcd(member.host, memberHosts, dataRoot, token, options.etcdPreVote === true);
+    };
 
     const lab: LabHosts = {
       network,
@@ -158,43 +165,15 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
         throw new Error(`instance ${name} did not start: ${(lastError as Error).message.slice(0, 500)}`);
       },
       startEtcdMember: async (name) => {
-        const member = lab.etcd.get(name)!;
-        member.running = hosts.startEtcd(member.host, memberHosts, dataRoot, token, options.etcdPreVote === true);
-        const running = member.running;
-        await waitFor(`etcd ${name} healthy`, 30_000, async () => {
-          if (running.child.exitCode !== null) throw new Error(`etcd ${name} exited`);
-          return (
-            (
-              (await (await fetch(`${etcdUrl(member.host)}/health`, { signal: AbortSignal.timeout(1000) })).json()) as {
-                health?: string;
-              }
-            ).health === 'true'
-          );
-        });
+        launchEtcd(name);
+        await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
       },
     };
 
     // etcd first, all members at once (they wait for each other).
-    for (const name of memberNames)
-      lab.etcd.get(name)!.running = hosts.startEtcd(
-        network.host(name),
-        memberHosts,
-        dataRoot,
-        token,
-        options.etcdPreVote === true,
-      );
+    memberNames.forEach(launchEtcd);
     for (const name of memberNames) {
-      const member = lab.etcd.get(name)!;
-      await waitFor(
-        `etcd ${name} healthy`,
-        30_000,
-        async () =>
-          (
-            (await (await fetch(`${etcdUrl(member.host)}/health`, { signal: AbortSignal.timeout(1000) })).json()) as {
-              health?: string;
-            }
-          ).health === 'true',
-      );
+      await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
     }
     log(`etcd: ${memberNames.join(', ')} healthy`);
     watch = await watchEtcd(
