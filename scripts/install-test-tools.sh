@@ -6,6 +6,9 @@
 #   strace       (checks the installed service against the unit's system call filter)
 #   openssl      (certificates for the etcd TLS test)
 #   tzdata       (its ISO 3166 table checks the list of country codes)
+#   iproute2, iptables, haproxy, nginx
+#                (the lab, test/lab/: hosts in network namespaces, faults as
+#                iptables rules, the load balancers of docs/deploying.md)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -17,6 +20,12 @@ command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v strace >/dev/null 2>&1 || packages+=(strace)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 [ -e /usr/share/zoneinfo/iso3166.tab ] || packages+=(tzdata)
+# /usr/sbin is not on every PATH.
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+has ip || packages+=(iproute2)
+has iptables || packages+=(iptables)
+has haproxy || packages+=(haproxy)
+has nginx || packages+=(nginx)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

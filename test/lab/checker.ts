@@ -1,0 +1,327 @@
+/**
+ * The checker: from every recorded answer and the timeline, the verdict (no
+ * number acknowledged with 200 twice, numbers compared as opaque strings)
+ * and what the faults did: availability during each, for each cut instance
+ * when it stopped issuing against when etcd deleted its node key, recovery
+ * after each heal, and whether each fault visibly happened.
+ */
+import type { Answer, Via } from './clients.js';
+import type { FaultRun } from './faults.js';
+import type { FaultKind } from './schedule.js';
+import type { LabEvent } from './timeline.js';
+
+export interface Share {
+  requests: number;
+  ok: number;
+  /** ok / requests, or null without requests. */
+  share: number | null;
+}
+
+export interface Fence {
+  instance: string;
+  pid: number;
+  /** The node key it held when the fault began. */
+  nodeKey?: string;
+  /** ms after injection: its last 200 (seen by a direct client), its first refusal, its "node ID lost" line, etcd's deletion of its node key. */
+  lastOkMs?: number;
+  firstRefusalMs?: number;
+  lostLogMs?: number;
+  reason?: string;
+  keyDeletedMs?: number;
+  /** keyDeletedMs - lastOkMs: how long before the lease expired it stopped (positive: in time). */
+  marginMs?: number;
+  /** 200s it answered after the fault's heal and before it held a node ID again (pause: should be 0). */
+  okAfterHealBeforeReclaim: number;
+}
+
+export interface FaultFinding {
+  index: number;
+  kind: FaultKind;
+  target: string;
+  detail: string;
+  /** Seconds after the load started, like the schedule's times. */
+  injectedAtS: number;
+  healedAtS: number;
+  doneAtS: number;
+  availability: Share & { byVia: Partial<Record<Via, Share>> };
+  fences: Fence[];
+  /** Instances not meant to lose etcd that stopped issuing too ("node ID lost"), from the injection until the next fault. */
+  alsoFenced: string[];
+  /** Availability from when the fault was done until the next one was injected (or the load ended). */
+  aftermath: Share & { byVia: Partial<Record<Via, Share>> };
+  /** ms from heal to the first 200 of each instance that was refusing (or unreachable) when healed. */
+  recoveryMs: Record<string, number | null>;
+  happened: boolean;
+  evidence: string[];
+  notes: string[];
+  error?: string;
+}
+
+export interface Findings {
+  verdict: {
+    ok: boolean;
+    numbers: number;
+    distinct: number;
+    duplicates: { number: string; answers: Answer[] }[];
+    /** 200 answers without a readable number: never expected. */
+    malformed: number;
+  };
+  requests: number;
+  byStatus: Record<string, number>;
+  availability: Share & { byVia: Partial<Record<Via, Share>>; outsideFaults: Share };
+  haproxyStateChanges: number;
+  faults: FaultFinding[];
+}
+
+const share = (answers: readonly Answer[]): Share => {
+  const ok = answers.filter((a) => a.status === 200).length;
+  return { requests: answers.length, ok, share: answers.length === 0 ? null : ok / answers.length };
+};
+
+const byVia = (answers: readonly Answer[]): Partial<Record<Via, Share>> => {
+  const result: Partial<Record<Via, Share>> = {};
+  for (const via of ['direct', 'haproxy', 'nginx'] as const) {
+    const mine = answers.filter((a) => a.via === via);
+    if (mine.length > 0) result[via] = share(mine);
+  }
+  return result;
+};
+
+/** Kinds whose target (or minority) instances lose etcd and must fence. */
+const CUT_KINDS = new Set<FaultKind>(['etcd-cut', 'etcd-split', 'isolate', 'one-way', 'pause']);
+
+export interface CheckInput {
+  answers: readonly Answer[];
+  events: readonly LabEvent[];
+  runs: readonly FaultRun[];
+  instances: readonly string[];
+  etcdMembers: readonly string[];
+  leaseTtlSeconds: number;
+  /** Timeline ms when the load started: the report's times count from there, like the schedule's. */
+  loadStart: number;
+  loadEnd: number;
+  /** Wall-clock ms of timeline 0 (the controller's clock), to read instances' skew from their answers. */
+  wallAtZero: number;
+}
+
+export function check(input: CheckInput): Findings {
+  const { answers, events } = input;
+  const numbers = new Map<string, Answer[]>();
+  for (const answer of answers) {
+    if (answer.status !== 200 || answer.number === undefined) continue;
+    const list = numbers.get(answer.number);
+    if (list === undefined) numbers.set(answer.number, [answer]);
+    else list.push(answer);
+  }
+  const duplicates = [...numbers]
+    .filter(([, list]) => list.length > 1)
+    .map(([number, list]) => ({ number, answers: list }));
+  const okCount = answers.filter((a) => a.status === 200).length;
+  const malformed = answers.filter((a) => a.status === 299).length;
+  const byStatus: Record<string, number> = {};
+  for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
+
+  const inAnyFault = (a: Answer): boolean => input.runs.some((r) => a.sentAt >= r.injectedAt && a.sentAt <= r.doneAt);
+  const faults = input.runs.map((run, i) => checkFault(input, run, input.runs[i + 1]?.injectedAt ?? input.loadEnd));
+
+  return {
+    verdict: {
+      ok: duplicates.length === 0 && malformed === 0,
+      numbers: okCount,
+      distinct: numbers.size,
+      duplicates,
+      malformed,
+    },
+    requests: answers.length,
+    byStatus,
+    availability: {
+      ...share(answers),
+      byVia: byVia(answers),
+      outsideFaults: share(answers.filter((a) => !inAnyFault(a))),
+    },
+    haproxyStateChanges: events.filter((e) => e.type === 'haproxy').length,
+    faults,
+  };
+}
+
+/** The pid of the instance process running on `host` at time `at`. */
+function pidAt(events: readonly LabEvent[], host: string, at: number): number | undefined {
+  let pid: number | undefined;
+  for (const e of events) {
+    if (e.at > at) break;
+    if (e.type === 'started' && e.host === host && e.role === 'instance') pid = e.pid;
+  }
+  return pid;
+}
+
+/** `until`: when the next fault was injected, or the load ended. */
+function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFinding {
+  const { answers, events } = input;
+  const { fault } = run;
+  const ttlMs = input.leaseTtlSeconds * 1000;
+  const inWindow = answers.filter((a) => a.sentAt >= run.injectedAt && a.sentAt <= run.doneAt);
+  const evidence: string[] = [];
+  const direct = (host: string): Answer[] => answers.filter((a) => a.via === 'direct' && a.target === host);
+  const rel = (at: number | undefined): number | undefined =>
+    at === undefined ? undefined : Math.round(at - run.injectedAt);
+  const logs = (host: string, msg: string, from: number, to: number): Extract<LabEvent, { type: 'log' }>[] =>
+    events.filter(
+      (e): e is Extract<LabEvent, { type: 'log' }> =>
+        e.type === 'log' && e.host === host && e.msg === msg && e.at >= from && e.at <= to,
+    );
+
+  // Instances that lose etcd in this fault.
+  let cut: string[] = [];
+  if (CUT_KINDS.has(fault.kind)) {
+    const candidates = fault.kind === 'etcd-split' ? (fault.minority ?? []) : [fault.target];
+    cut = candidates.filter((name) => input.instances.includes(name));
+  }
+  const fences: Fence[] = cut.map((instance) => {
+    const pid = pidAt(events, instance, run.injectedAt) ?? -1;
+    const mine = direct(instance);
+    // From a little before the fault, so that a pause (nothing answers during it) has a last 200 too.
+    const during = mine.filter((a) => a.at >= run.injectedAt - 2000 && a.at <= run.healedAt);
+    const lastOk = during.filter((a) => a.status === 200).at(-1);
+    const firstRefusal = during.find((a) => a.status !== 200 && a.status !== 0 && a.at >= run.injectedAt);
+    const lost = logs(instance, 'node ID lost: issuing stopped', run.injectedAt, run.healedAt + 2 * ttlMs)[0];
+    const held = events.filter(
+      (e): e is Extract<LabEvent, { type: 'node-key' }> =>
+        e.type === 'node-key' && e.change === 'put' && e.holderPid === pid && e.at <= run.injectedAt,
+    );
+    const nodeKey = held.at(-1)?.key;
+    const deleted =
+      nodeKey === undefined
+        ? undefined
+        : events.find(
+            (e) =>
+              e.type === 'node-key' &&
+              e.change === 'delete' &&
+              e.key === nodeKey &&
+              e.at >= run.injectedAt &&
+              e.at <= run.healedAt + 2 * ttlMs,
+          );
+    const reclaimed = logs(instance, 'node ID held again; issuing resumed', run.healedAt, Infinity)[0];
+    const okAfterHealBeforeReclaim = mine.filter(
+      (a) => a.status === 200 && a.sentAt >= run.healedAt && (reclaimed === undefined || a.at < reclaimed.at),
+    ).length;
+    const fence: Fence = { instance, pid, okAfterHealBeforeReclaim };
+    if (nodeKey !== undefined) fence.nodeKey = nodeKey;
+    const set = <K extends keyof Fence>(key: K, value: Fence[K] | undefined): void => {
+      if (value !== undefined) fence[key] = value;
+    };
+    set('lastOkMs', rel(lastOk?.at));
+    set('firstRefusalMs', rel(firstRefusal?.at));
+    set('lostLogMs', rel(lost?.at));
+    set('reason', lost?.reason);
+    set('keyDeletedMs', rel(deleted?.at));
+    if (fence.keyDeletedMs !== undefined && fence.lastOkMs !== undefined) {
+      fence.marginMs = fence.keyDeletedMs - fence.lastOkMs;
+    }
+    if (lost !== undefined) evidence.push(`${instance} logged "node ID lost" (${lost.reason ?? ''})`);
+    if (deleted !== undefined) evidence.push(`etcd deleted ${nodeKey} (lease expired)`);
+    return fence;
+  });
+
+  // Recovery: each instance (direct) and load balancer that was not answering 200 when the fault was healed.
+  const recoveryMs: Record<string, number | null> = {};
+  const targets = [...new Set(answers.map((a) => a.target))];
+  for (const target of targets) {
+    const mine = answers.filter((a) => a.target === target);
+    const before = mine.filter((a) => a.at <= run.healedAt).at(-1);
+    const failingAtHeal = before !== undefined && before.status !== 200 && before.at >= run.injectedAt;
+    if (!failingAtHeal && !cut.includes(target)) continue;
+    const first = mine.find((a) => a.status === 200 && a.sentAt >= run.healedAt);
+    recoveryMs[target] = first === undefined ? null : Math.round(first.at - run.healedAt);
+  }
+
+  const exits = (host: string, from: number, to: number): Extract<LabEvent, { type: 'exited' }>[] =>
+    events.filter(
+      (e): e is Extract<LabEvent, { type: 'exited' }> =>
+        e.type === 'exited' && e.host === host && e.at >= from - 1000 && e.at <= to,
+    );
+  const starts = (host: string, from: number, to: number): LabEvent[] =>
+    events.filter((e) => e.type === 'started' && e.host === host && e.at >= from && e.at <= to);
+
+  let happened = false;
+  switch (fault.kind) {
+    case 'etcd-cut':
+    case 'etcd-split':
+    case 'isolate':
+    case 'one-way':
+    case 'pause': {
+      if (cut.length > 0) {
+        // Every instance that lost etcd was seen to fence (and the pause: refused after SIGCONT).
+        happened = fences.every((f) => f.lostLogMs !== undefined);
+        for (const f of fences.filter((f) => f.lostLogMs === undefined)) evidence.push(`${f.instance} never fenced`);
+      } else {
+        // An etcd member: the controller saw it unreachable, or a change of leader.
+        const changes = events.filter(
+          (e) => e.type === 'etcd-leader' && e.at >= run.injectedAt && e.at <= run.healedAt + 3000,
+        );
+        happened = changes.length > 0;
+        evidence.push(
+          ...changes.map((e) => (e.type === 'etcd-leader' ? `etcd ${e.member} reports leader ${e.leader}` : '')),
+        );
+      }
+      break;
+    }
+    case 'clock-skew':
+    case 'clock-step': {
+      const offsets = direct(fault.target)
+        .filter((a) => a.issuedAt !== undefined && a.sentAt >= run.injectedAt + 500 && a.at <= run.healedAt)
+        .map((a) => (Date.parse(a.issuedAt!) - (input.wallAtZero + a.at)) / 1000)
+        .sort((x, y) => x - y);
+      const median = offsets[offsets.length >> 1];
+      const wanted = fault.offsetSeconds ?? 0;
+      happened = median !== undefined && Math.abs(median - wanted) < 5;
+      evidence.push(
+        median === undefined
+          ? `no number from ${fault.target} during the fault`
+          : `${fault.target} stamped its numbers ${median >= 0 ? '+' : ''}${median.toFixed(1)} s off the controller's clock (${offsets.length} answers)`,
+      );
+      break;
+    }
+    case 'kill-instance':
+    case 'kill-etcd': {
+      const killed = exits(fault.target, run.injectedAt, run.healedAt).filter((e) => e.signal === 'SIGKILL');
+      const back = starts(fault.target, run.healedAt, run.doneAt + 1000);
+      happened = killed.length > 0 && back.length > 0;
+      evidence.push(`${killed.length} SIGKILL exit(s) of ${fault.target}, ${back.length} restart(s)`);
+      break;
+    }
+    case 'rolling-restart': {
+      const graceful = input.instances.map(
+        (name) =>
+          exits(name, run.injectedAt, run.healedAt).some((e) => e.code === 0) &&
+          starts(name, run.injectedAt, run.doneAt + 1000).length > 0,
+      );
+      happened = graceful.every(Boolean);
+      evidence.push(`${graceful.filter(Boolean).length} of ${input.instances.length} instances exited 0 and came back`);
+      break;
+    }
+  }
+
+  const alsoFenced = input.instances.filter(
+    (name) => !cut.includes(name) && logs(name, 'node ID lost: issuing stopped', run.injectedAt, until).length > 0,
+  );
+  const after = answers.filter((a) => a.sentAt > run.doneAt && a.sentAt <= until);
+  const injected = events.find((e) => e.type === 'fault' && e.fault === fault.index && e.phase === 'inject');
+  return {
+    index: fault.index,
+    kind: fault.kind,
+    target: fault.target,
+    detail: injected?.type === 'fault' ? injected.detail : '',
+    injectedAtS: (run.injectedAt - input.loadStart) / 1000,
+    healedAtS: (run.healedAt - input.loadStart) / 1000,
+    doneAtS: (run.doneAt - input.loadStart) / 1000,
+    availability: { ...share(inWindow), byVia: byVia(inWindow) },
+    fences,
+    alsoFenced,
+    aftermath: { ...share(after), byVia: byVia(after) },
+    recoveryMs,
+    happened: happened && run.error === undefined,
+    evidence,
+    notes: run.notes,
+    ...(run.error === undefined ? {} : { error: run.error }),
+  };
+}

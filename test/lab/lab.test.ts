@@ -1,0 +1,131 @@
+/**
+ * The lab's short schedule, in the normal test suite: every fault kind once,
+ * on real etcd members, tracknum instances, HAProxy and nginx in network
+ * namespaces, in at most 5 minutes. Needs root and network namespaces:
+ * without them it fails with one line saying so (never skips).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runLab } from './lab.js';
+import { guideBlock, haproxyConfig, nginxConfig } from './lbConfig.js';
+import { LabUnavailable } from './preflight.js';
+import { FAULT_KINDS, planSchedule, type ScheduleOptions } from './schedule.js';
+
+/** Fixed, so that a failure replays: `npm run lab -- --short --seed 10`. */
+const SEED = 10;
+
+describe('the lab: schedule and load balancer configuration', () => {
+  const shape: Omit<ScheduleOptions, 'seed'> = {
+    durationSeconds: 600,
+    instances: ['t1', 't2', 't3', 't4'],
+    etcdMembers: ['e1', 'e2', 'e3'],
+    leaseTtlSeconds: 4,
+    short: false,
+  };
+
+  it('plans the same faults from the same seed, and others from another', () => {
+    assert.deepEqual(planSchedule({ ...shape, seed: 42 }), planSchedule({ ...shape, seed: 42 }));
+    assert.notDeepEqual(planSchedule({ ...shape, seed: 42 }).faults, planSchedule({ ...shape, seed: 43 }).faults);
+    const long = planSchedule({ ...shape, seed: 42 });
+    assert.ok(long.faults.every((f) => f.at + f.duration <= 590));
+    assert.deepEqual(new Set(long.faults.map((f) => f.kind)), new Set(FAULT_KINDS));
+  });
+
+  it('plans each kind once in the short schedule, within 3 minutes of load', () => {
+    for (let seed = 0; seed < 50; seed += 1) {
+      const short = planSchedule({ ...shape, seed, short: true });
+      assert.deepEqual(short.faults.map((f) => f.kind).sort(), [...FAULT_KINDS].sort());
+      assert.ok(short.durationSeconds <= 180, `seed ${seed}: ${short.durationSeconds} s`);
+    }
+  });
+
+  it("configures HAProxy and nginx from the guide's examples, substituting addresses only", () => {
+    const addresses = ['198.18.0.20', '198.18.0.21', '198.18.0.22', '198.18.0.23'];
+    const haproxy = haproxyConfig(addresses);
+    const printed = guideBlock('haproxy');
+    // Every line of the guide's example but its server lines is there, as printed.
+    const unchanged = (block: string): string[] =>
+      block.split('\n').filter((l) => !/^\s*server\s.*\d+\.\d+\.\d+\.\d+:\d+/.test(l));
+    assert.deepEqual(unchanged(haproxy), unchanged(printed));
+    assert.deepEqual(
+      haproxy.split('\n').filter((l) => /^\s*server\s/.test(l)),
+      addresses.map((a, i) => `    server tn${i + 1} ${a}:3000 check`),
+    );
+    const nginx = nginxConfig(addresses, '/tmp/x');
+    for (const line of unchanged(guideBlock('nginx'))) assert.ok(nginx.includes(line), line);
+    assert.equal([...nginx.matchAll(/^\s*server 198\.18\.0\.2\d:3000 /gm)].length, 4);
+  });
+});
+
+describe('the lab, short schedule', { timeout: 300_000 }, () => {
+  it('acknowledges no number twice through every kind of fault, and HAProxy configured as the guide says serves', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracknum-lab-test-'));
+    let result: Awaited<ReturnType<typeof runLab>>;
+    try {
+      result = await runLab({
+        seed: SEED,
+        durationSeconds: 0,
+        short: true,
+        outDir: dir,
+        command: 'test/lab/lab.test.ts',
+      });
+    } catch (error) {
+      // One line: what the machine lacks.
+      if (error instanceof LabUnavailable) assert.fail(error.message);
+      throw error;
+    }
+    const { report } = result;
+    const { findings } = report;
+    t.diagnostic(`report: ${dir}/report.md`);
+    t.diagnostic(
+      `${findings.verdict.numbers} numbers, ${findings.verdict.duplicates.length} duplicated; ` +
+        `availability ${((findings.availability.share ?? 0) * 100).toFixed(1)}%; took ${report.timings.totalS.toFixed(0)} s`,
+    );
+
+    // The verdict.
+    assert.deepEqual(
+      findings.verdict.duplicates.slice(0, 5).map((d) => d.number),
+      [],
+      `duplicated numbers (see ${dir}/report.md)`,
+    );
+    assert.equal(findings.verdict.malformed, 0, '200 answers without a number');
+    assert.ok(findings.verdict.numbers > 10_000, `only ${findings.verdict.numbers} numbers issued`);
+
+    // Every kind of fault was in the schedule and visibly happened.
+    assert.deepEqual(
+      [...new Set(findings.faults.map((f) => f.kind))].sort(),
+      [...FAULT_KINDS].sort(),
+      'every fault kind in the short schedule',
+    );
+    for (const f of findings.faults) {
+      assert.ok(
+        f.happened,
+        `fault ${f.index} ${f.kind} on ${f.target} did not show: ${[...f.evidence, f.error ?? ''].join('; ')}`,
+      );
+    }
+    // A cut instance stopped issuing before etcd expired its lease; a paused one refused after SIGCONT.
+    for (const f of findings.faults) {
+      for (const fence of f.fences) {
+        if (fence.marginMs !== undefined) {
+          assert.ok(
+            fence.marginMs > 0,
+            `fault ${f.index} ${f.kind}: ${fence.instance} answered 200 after etcd deleted its node key`,
+          );
+        }
+        if (f.kind === 'pause')
+          assert.equal(fence.okAfterHealBeforeReclaim, 0, `${fence.instance} issued after SIGCONT under its old lease`);
+      }
+    }
+
+    // The load balancers as documented: health checks work, so HAProxy serves.
+    const haproxy = findings.availability.byVia.haproxy;
+    assert.ok(haproxy !== undefined && haproxy.ok > 1000, `HAProxy served ${haproxy?.ok ?? 0} numbers`);
+    assert.ok(findings.haproxyStateChanges > 0, 'HAProxy never took a server out (health checks not at work)');
+    const nginx = findings.availability.byVia.nginx;
+    assert.ok(nginx !== undefined && nginx.ok > 500, `nginx served ${nginx?.ok ?? 0} numbers`);
+    assert.ok(report.timings.totalS < 300, `the short schedule took ${report.timings.totalS.toFixed(0)} s`);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * The run's report: Markdown for people, JSON for tools, and every answer as
+ * one JSON line, in the run directory.
+ */
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Answer } from './clients.js';
+import type { Findings, Share } from './checker.js';
+import type { ProbeResult } from './probes.js';
+import { FAULT_DESCRIPTIONS, type Schedule } from './schedule.js';
+import type { LabEvent } from './timeline.js';
+
+export interface LabSettings {
+  seed: number;
+  durationSeconds: number;
+  short: boolean;
+  instances: number;
+  etcdMembers: number;
+  leaseTtlSeconds: number;
+  etcdPreVote: boolean;
+  ratePerLane: number;
+  lanes: Record<string, number>;
+  command: string;
+}
+
+export interface Report {
+  settings: LabSettings;
+  startedAt: string;
+  /** Seconds: setting the lab up, the load (faults included), tearing down. */
+  timings: { setupS: number; loadS: number; totalS: number };
+  schedule: Schedule;
+  findings: Findings;
+  probes: ProbeResult[];
+  removedLeftovers: string[];
+  machine: { cores: number; loadAverageAtStart: number[] };
+}
+
+const pct = (s: Share | undefined): string =>
+  s?.share === undefined || s.share === null ? '–' : `${(s.share * 100).toFixed(1)}% of ${s.requests}`;
+const ms = (value: number | undefined | null): string =>
+  value === undefined || value === null ? '–' : `${(value / 1000).toFixed(2)} s`;
+
+export function renderMarkdown(report: Report): string {
+  const { findings, settings, schedule } = report;
+  const lines: string[] = [];
+  const v = findings.verdict;
+  lines.push(`# tracknum lab report: seed ${settings.seed}`, '');
+  lines.push(
+    `**Verdict: ${v.ok ? 'PASS' : 'FAIL'}** — ${v.numbers} numbers acknowledged with 200, ${v.distinct} distinct, ` +
+      `${v.duplicates.length} duplicated${v.malformed > 0 ? `, ${v.malformed} 200 answers without a number` : ''}.`,
+    '',
+  );
+  lines.push(`- Command: \`${settings.command}\``);
+  lines.push(
+    `- Started ${report.startedAt}; setup ${report.timings.setupS.toFixed(0)} s, load ${report.timings.loadS.toFixed(0)} s, total ${report.timings.totalS.toFixed(0)} s`,
+  );
+  lines.push(
+    `- Lab: ${settings.etcdMembers} etcd members${settings.etcdPreVote ? ' (--pre-vote=true)' : ''}, ${settings.instances} tracknum instances (cluster mode, ETCD_LEASE_TTL=${settings.leaseTtlSeconds}, WORKERS=1), HAProxy and nginx configured from docs/deploying.md, each in its own network namespace`,
+  );
+  lines.push(
+    `- Clients: ${Object.entries(settings.lanes)
+      .map(([via, n]) => `${n} lanes ${via === 'direct' ? 'per instance, direct' : `through ${via}`}`)
+      .join(', ')}; at most ${settings.ratePerLane} requests/s per lane`,
+  );
+  lines.push(
+    `- Machine: ${report.machine.cores} cores, load average at start ${report.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  if (report.removedLeftovers.length > 0)
+    lines.push(`- Removed leftovers of an interrupted run: ${report.removedLeftovers.join(', ')}`);
+  lines.push('');
+
+  lines.push('## Answers', '');
+  lines.push('| path | availability (200 share) |', '|---|--:|');
+  lines.push(`| all | ${pct(findings.availability)} |`);
+  for (const [via, s] of Object.entries(findings.availability.byVia)) lines.push(`| ${via} | ${pct(s)} |`);
+  lines.push(`| outside fault windows | ${pct(findings.availability.outsideFaults)} |`);
+  lines.push('');
+  lines.push(
+    `By status: ${Object.entries(findings.byStatus)
+      .map(([status, n]) => `${status === '0' ? 'no answer' : status}: ${n}`)
+      .join(', ')}. HAProxy reported ${findings.haproxyStateChanges} server state changes (health checks).`,
+    '',
+  );
+
+  if (v.duplicates.length > 0) {
+    lines.push('## Duplicates', '');
+    for (const d of v.duplicates.slice(0, 20)) {
+      lines.push(`- \`${d.number}\`: ${d.answers.map((a) => `${a.via}/${a.target} at ${ms(a.at)}`).join('; ')}`);
+    }
+    lines.push('');
+  }
+
+  lines.push('## Faults', '');
+  lines.push(
+    '| # | kind | what | planned at | window (s after the load started) | availability all | direct | HAProxy | nginx | after the heal, until the next fault: all / HAProxy / nginx | also fenced | recovery after heal | happened |',
+    '|--:|---|---|--:|---|--:|--:|--:|--:|---|---|---|:-:|',
+  );
+  for (const f of findings.faults) {
+    const planned = schedule.faults[f.index];
+    const recovery = Object.entries(f.recoveryMs)
+      .map(([target, value]) => `${target} ${ms(value)}`)
+      .join(', ');
+    lines.push(
+      `| ${f.index} | ${f.kind} | ${f.detail.replace(/\|/g, '\\|')} | ${planned?.at ?? '–'} s | ${f.injectedAtS.toFixed(1)}–${f.healedAtS.toFixed(1)} (done ${f.doneAtS.toFixed(1)}) | ${pct(f.availability)} | ${pct(f.availability.byVia.direct)} | ${pct(f.availability.byVia.haproxy)} | ${pct(f.availability.byVia.nginx)} | ${pct(f.aftermath)} / ${pct(f.aftermath.byVia.haproxy)} / ${pct(f.aftermath.byVia.nginx)} | ${f.alsoFenced.join(', ') || '–'} | ${recovery || '–'} | ${f.happened ? 'yes' : '**no**'} |`,
+    );
+  }
+  lines.push('');
+
+  const fences = findings.faults.flatMap((f) => f.fences.map((fence) => ({ f, fence })));
+  if (fences.length > 0) {
+    lines.push('## Fences against lease expiry', '');
+    lines.push(
+      `Times after the fault was injected. "Last 200" is the last number a direct client received from the instance; etcd deletes the node key when the lease expires (TTL ${settings.leaseTtlSeconds} s after the last renewal it received). Margin: key deleted minus last 200 (positive: the instance stopped in time).`,
+      '',
+    );
+    lines.push(
+      '| # | kind | instance | last 200 | first refusal | "node ID lost" logged | node key deleted | margin | 200s after heal before re-claim |',
+      '|--:|---|---|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const { f, fence } of fences) {
+      lines.push(
+        `| ${f.index} | ${f.kind} | ${fence.instance} | ${ms(fence.lastOkMs)} | ${ms(fence.firstRefusalMs)} | ${ms(fence.lostLogMs)}${fence.reason ? ` (${fence.reason})` : ''} | ${ms(fence.keyDeletedMs)} | ${ms(fence.marginMs)} | ${fence.okAfterHealBeforeReclaim} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push('## Evidence and notes per fault', '');
+  for (const f of findings.faults) {
+    lines.push(
+      `- **${f.index} ${f.kind}** (${FAULT_DESCRIPTIONS[f.kind]}): ${[...f.evidence, ...f.notes].join('; ') || '–'}${f.error ? `; **error: ${f.error}**` : ''}`,
+    );
+  }
+  lines.push('');
+
+  if (report.probes.length > 0) {
+    lines.push('## Raw HTTP probes', '');
+    lines.push('| target | request | status line | first byte after | connection |', '|---|---|---|--:|---|');
+    for (const p of report.probes) {
+      lines.push(
+        `| ${p.target} | ${p.name} | ${p.statusLine ?? '(none)'} | ${p.answeredAfterMs === undefined ? '–' : `${p.answeredAfterMs} ms`} | ${p.outcome === 'still open' ? 'still open at the limit' : p.outcome === 'connect failed' ? 'connect failed' : `${p.outcome === 'end' ? 'closed' : 'reset'} after ${p.closedAfterMs} ms`} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  lines.push('## Schedule (seed ' + schedule.seed + ')', '');
+  lines.push('| # | planned at (s) | kind | target | duration (s) | parameters |', '|--:|--:|---|---|--:|---|');
+  for (const f of schedule.faults) {
+    const params = [
+      f.minority === undefined ? '' : `minority ${f.minority.join(', ')}`,
+      f.direction === undefined ? '' : `drops ${f.direction === 'in' ? 'incoming' : 'outgoing'}`,
+      f.offsetSeconds === undefined ? '' : `${f.offsetSeconds >= 0 ? '+' : ''}${f.offsetSeconds} s`,
+    ]
+      .filter((p) => p !== '')
+      .join(', ');
+    lines.push(`| ${f.index} | ${f.at} | ${f.kind} | ${f.target} | ${f.duration} | ${params} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Writes report.md, report.json, answers.ndjson and events.ndjson into `dir`. */
+export async function writeReport(
+  dir: string,
+  report: Report,
+  answers: readonly Answer[],
+  events: readonly LabEvent[],
+): Promise<void> {
+  writeFileSync(join(dir, 'report.md'), renderMarkdown(report));
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  for (const [name, rows] of [
+    ['answers.ndjson', answers],
+    ['events.ndjson', events],
+  ] as const) {
+    const stream = createWriteStream(join(dir, name));
+    for (const row of rows) stream.write(`${JSON.stringify(row)}\n`);
+    await new Promise<void>((resolve) => stream.end(() => resolve()));
+  }
+}
+
+export function machine(): Report['machine'] {
+  return { cores: availableParallelism(), loadAverageAtStart: loadavg() };
+}
