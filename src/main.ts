@@ -1,10 +1,17 @@
 /**
  * Entry point: `node dist/main.js [options]` (see --help).
  */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isTracknumError } from './errors.js';
 import { createLogger } from './logger.js';
 import { helpText, loadConfig } from './primary/config.js';
 import { startPrimary } from './primary/primary.js';
+
+// The worker thread's module, relative to this entry module: src/worker/worker.ts under tsx,
+// dist/worker/worker.js when compiled, worker/worker.js next to the bundle's main.js (into which
+// the rest of the primary's modules are inlined, so only the entry module knows where it is).
+const WORKER_URL = new URL(`./worker/worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
@@ -14,7 +21,7 @@ async function main(): Promise<void> {
   }
   process.env['LOG_LEVEL'] = config.logLevel;
   const log = createLogger({ role: 'primary' });
-  const service = await startPrimary(config, log);
+  const service = await startPrimary(config, log, WORKER_URL);
   const stop = (signal: NodeJS.Signals): void => {
     log.info({ signal }, 'signal received');
     service.shutdown().then(

@@ -26,7 +26,8 @@ export interface RunningService {
   shutdown(): Promise<void>;
 }
 
-export async function startPrimary(config: Config, log: Logger): Promise<RunningService> {
+/** `workerUrl`: the worker thread's module (see main.ts). */
+export async function startPrimary(config: Config, log: Logger, workerUrl: URL): Promise<RunningService> {
   // Fail before taking any lock if the workers could not serve.
   loadUws();
   const wallSecond = secondOf(Date.now());
@@ -63,6 +64,7 @@ export async function startPrimary(config: Config, log: Logger): Promise<Running
     const metrics = new PrimaryMetrics(counters);
     pool = new WorkerPool({
       count: config.workers,
+      workerUrl,
       onRestart: () => metrics.workerRestarted(),
       settings: {
         control: control.buffer,

@@ -4,14 +4,10 @@
  * connections, so threads are never terminated: they are told to drain and
  * exit by themselves.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
 
-// Built code runs worker.js; under tsx the sources run as worker.ts.
-const WORKER_URL = new URL(`../worker/worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 const RESTART_DELAY_MS = 1000;
 
 /**
@@ -30,8 +26,8 @@ export interface WorkerPoolOptions {
   count: number;
   settings: Omit<WorkerSettings, 'workerIndex'>;
   log: Logger;
-  /** The worker module; tests swap in their own. */
-  workerUrl?: URL;
+  /** The worker module, given by the entry module (main.ts); tests pass their own. */
+  workerUrl: URL;
   /** Called each time a worker that died is restarted, for /metrics. */
   onRestart?: () => void;
 }
@@ -84,7 +80,7 @@ export class WorkerPool {
   #spawn(index: number): Promise<void> {
     const { log } = this.#options;
     const settings: WorkerSettings = { ...this.#options.settings, workerIndex: index };
-    const worker = spawnWorker(this.#options.workerUrl ?? WORKER_URL, { workerData: settings });
+    const worker = spawnWorker(this.#options.workerUrl, { workerData: settings });
     this.#workers.set(index, worker);
     const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.#exits.add(exit);
