@@ -5,6 +5,8 @@
 #   systemd      (systemd-analyze verify, for the unit file test)
 #   strace       (checks the installed service against the unit's system call filter)
 #   openssl      (certificates for the etcd TLS test)
+#   podman, runc (build and run the Dockerfile's image; runc because crun fails on this kernel's cgroups)
+#   debootstrap  (the offline stand-in for the image's base, node:20-bookworm-slim)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -15,6 +17,9 @@ command -v etcd >/dev/null 2>&1 || packages+=(etcd-server)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v strace >/dev/null 2>&1 || packages+=(strace)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+command -v podman >/dev/null 2>&1 || packages+=(podman)
+command -v runc >/dev/null 2>&1 || packages+=(runc)
+command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"
