@@ -207,7 +207,7 @@ before(
       assert.equal(unpacked.status, 0, unpacked.stderr);
       rmSync(tar);
     } finally {
-      podman(['rm', '--force', name]);
+      podman(['rm', '--force', '--volumes', name]);
     }
   },
   { timeout: 1_800_000 },
@@ -344,7 +344,7 @@ async function runWithPodman(t: TestContext): Promise<'ran' | string> {
     ...RUN_CONFIG.files.flatMap(({ source, target }) => ['--volume', `${source}:${target}:ro`]),
   ];
   const cleanup = (): void => {
-    podman(['rm', '--force', '--time', '0', name]);
+    podman(['rm', '--force', '--volumes', '--time', '0', name]);
     podman(['volume', 'rm', '--force', volume]);
   };
   let how = 'podman run';
