@@ -388,14 +388,19 @@ async function runWithPodman(t: TestContext): Promise<'ran' | string> {
     assert.match(logs, /"msg":"high-water mark persisted"/);
     assert.match(logs, /"msg":"stopped"/);
 
-    // The container's own file system is unchanged: `podman diff` lists only the directories podman itself
-    // mounts /etc/hosts, /etc/resolv.conf and the like into, and never a file the service wrote.
+    // The container's own file system is unchanged: `podman diff` lists only the mount points podman itself
+    // makes (/etc/hosts, /etc/resolv.conf and the like, and RUN_CONFIG's files) and their directories, never
+    // a file the service wrote.
+    const mountPoints = new Set(['/etc', '/run']);
+    for (const { target } of RUN_CONFIG.files) {
+      for (let path = target; path !== '/'; path = dirname(path)) mountPoints.add(path);
+    }
     const changes = podman(['diff', name]).stdout.trim().split('\n').filter(Boolean);
     t.diagnostic(`podman diff: ${changes.join(', ') || 'nothing'}`);
     for (const change of changes) {
       const [kind, path] = change.split(' ');
       assert.ok(
-        kind === 'C' && ['/etc', '/run'].includes(path ?? ''),
+        (kind === 'C' || kind === 'A') && mountPoints.has(path ?? ''),
         `the container's file system changed: ${change}`,
       );
     }
