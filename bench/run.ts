@@ -155,9 +155,10 @@ async function warmUp(running: RunningServer, generator: Generator): Promise<voi
 
 /**
  * Headline (all cores, 100 connections, every generator, ROUNDS rounds) and
- * scaling (wrk, or autocannon without it). The three servers run side by side
- * and take turns, round after round, so that a change in the machine's load
- * (it is shared) hits them alike; figures are medians over the rounds.
+ * scaling (wrk, or autocannon without it). The servers run side by side and
+ * take turns, round after round (every other round in reverse order), so that
+ * a change in the machine's load (it is shared) hits them alike; figures are
+ * medians over the rounds.
  */
 async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measurement[]; facts: ServerFacts[] }> {
   const runs: Measurement[] = [];
@@ -181,7 +182,8 @@ async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measur
         const headline = workers === ALL_CORES && connections === 100;
         for (const generator of headline ? generators : [scalingGenerator]) {
           for (let round = 0; round < (headline && generator === scalingGenerator ? ROUNDS : 1); round++) {
-            for (const { server, running } of started) {
+            // Every other round in reverse order, so that no server is always measured right after another.
+            for (const { server, running } of round % 2 === 0 ? started : [...started].reverse()) {
               runs.push({ ...(await measure(running, server, workers, generator, connections)), round });
             }
           }
@@ -337,6 +339,32 @@ function buildsTable(
     bundle!.run?.cpuMicrosPerRequest,
     (v) => `${v.toFixed(1)} µs`,
   );
+  // Paired by round (the two measured one after the other): steadier on a shared machine than the medians above.
+  const byRound = (build: ServerName) =>
+    new Map(
+      runs
+        .filter(
+          (r) => r.server === build && r.workers === ALL_CORES && r.generator === generator && r.connections === 100,
+        )
+        .map((r) => [r.round, r]),
+    );
+  const [distRounds, bundleRounds] = BUILDS.map(byRound);
+  const pairs = [...distRounds!.keys()].flatMap((round) => {
+    const a = distRounds!.get(round);
+    const b = bundleRounds!.get(round);
+    return a === undefined || b === undefined ? [] : [[a, b] as const];
+  });
+  if (pairs.length > 0) {
+    const paired = (figure: string, pick: (r: Measurement) => number) => {
+      const ratios = pairs.map(([a, b]) => pick(b) / pick(a));
+      lines.push(
+        `| ${figure}, bundle / dist in the same round: median (lowest..highest) of ${pairs.length} | | | ` +
+          `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}) |`,
+      );
+    };
+    paired('requests/s', (r) => r.requestsPerSecond);
+    paired('server CPU per request', (r) => r.cpuMicrosPerRequest);
+  }
   row('p99', dist!.run?.p99Ms, bundle!.run?.p99Ms, (v) => `${ms(v)} ms`);
   row('RSS idle', dist!.fact?.idleRssBytes, bundle!.fact?.idleRssBytes, mb);
   row('RSS under load (peak)', dist!.run?.peakRssBytes, bundle!.run?.peakRssBytes, mb);
