@@ -160,35 +160,38 @@ function packageOf(input: string): { name: string; dir: string } | undefined {
   return { name, dir: join(ROOT, ...parts.slice(0, at + 1), name) };
 }
 
+/** Writes THIRD-PARTY-LICENSES.txt; returns the names of the packages in the bundles. */
 function writeLicences(out: string, metafiles: readonly Metafile[]): string[] {
-  const packages = new Map<string, string>();
+  // By directory: two versions of one package (a nested node_modules) are two entries.
+  const dirs = new Map<string, string>();
   for (const metafile of metafiles) {
     for (const input of Object.keys(metafile.inputs)) {
       const found = packageOf(input);
-      if (found !== undefined) packages.set(found.name, found.dir);
+      if (found !== undefined) dirs.set(found.dir, found.name);
     }
   }
-  packages.set('uWebSockets.js', join(ROOT, 'node_modules/uWebSockets.js'));
-  const names = [...packages.keys()].sort();
-  const sections = names.map((name) => {
-    const dir = packages.get(name)!;
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-      license?: string;
-    };
-    const file = readdirSync(dir).find((each) => /^(licen[cs]e|copying)/i.test(each));
-    const text =
-      file === undefined
-        ? `(no licence file in the package; declared: ${manifest.license})`
-        : readFileSync(join(dir, file), 'utf8').trim();
-    return `${manifest.name}@${manifest.version} (${manifest.license ?? 'unknown'})\n\n${text}\n`;
-  });
+  dirs.set(join(ROOT, 'node_modules/uWebSockets.js'), 'uWebSockets.js');
+  const sections = [...dirs.keys()]
+    .map((dir) => {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name: string;
+        version: string;
+        license?: string;
+      };
+      const file = readdirSync(dir).find((each) => /^(licen[cs]e|copying)/i.test(each));
+      const text =
+        file === undefined
+          ? `(no licence file in the package; declared: ${manifest.license})`
+          : readFileSync(join(dir, file), 'utf8').trim();
+      return { id: `${manifest.name}@${manifest.version}`, text: `(${manifest.license ?? 'unknown'})\n\n${text}\n` };
+    })
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map(({ id, text }) => `${id} ${text}`);
   writeFileSync(
     join(out, 'THIRD-PARTY-LICENSES.txt'),
     `Packages included in this build of tracknum\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`,
   );
-  return names;
+  return [...new Set(dirs.values())].sort();
 }
 
 function sizeOf(path: string): number {
@@ -235,7 +238,7 @@ async function main(): Promise<void> {
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
   for (const each of readdirSync(out)) console.log(`bundle: ${mb(sizeOf(join(out, each))).padStart(9)}  ${each}`);
   console.log(
-    `bundle: ${mb(sizeOf(out)).padStart(9)}  ${relative(process.cwd(), out) || '.'} (Node ${process.versions.node}, ${UWS_BINARY}; ${packages.length} packages inlined)`,
+    `bundle: ${mb(sizeOf(out)).padStart(9)}  ${relative(process.cwd(), out) || '.'} (Node ${process.versions.node}, ${UWS_BINARY}; ${packages.length} packages in THIRD-PARTY-LICENSES.txt)`,
   );
 }
 
