@@ -5,28 +5,24 @@
 #     --stop-timeout 30 tracknum
 
 FROM node:20-bookworm-slim AS build
-WORKDIR /app
+WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-# The typia validators are generated ahead of time and committed (src/validation/generated); tspc
-# (ts-patch) applies typia's transform while compiling.
-COPY tsconfig.json tsconfig.build.json ./
+# The production build, the same as scripts/install.sh's: `npm run bundle` (scripts/bundle.ts) bundles each
+# thread's code into one file with esbuild (main.js, worker/worker.js) and adds the one uWebSockets.js binary
+# this node loads, etcd's .proto files and a package.json; it stops if this node cannot load the binary. The
+# typia validators are generated ahead of time and committed (src/validation/generated), so no compiler runs.
+COPY tsconfig.json ./
+COPY scripts/bundle.ts ./scripts/
 COPY src ./src
-# Then production dependencies only and, of uWebSockets.js's binaries (every platform and Node ABI,
-# about 90 MB), only the one this node loads; the build fails if that one does not load.
-RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund \
- && keep="$(node -p '"uws_" + process.platform + "_" + process.arch + "_" + process.versions.modules + ".node"')" \
- && find node_modules/uWebSockets.js/binaries -name '*.node' ! -name "$keep" -delete \
- && node --input-type=module -e "(await import('./dist/worker/uws.js')).loadUws()"
+RUN npm run bundle -- --out /build/bundle
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000 STATE_DIR=/var/lib/tracknum
 WORKDIR /app
-# Root-owned, so read-only to the service: it writes only to its state directory.
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# The bundle only (about 9 MB): no node_modules, no TypeScript, no build tool. Root-owned, so read-only to the
+# service: it writes only to its state directory.
+COPY --from=build /build/bundle ./
 RUN mkdir -p /var/lib/tracknum && chown 1000:1000 /var/lib/tracknum
 # The image's `node` user, by number so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000
@@ -39,4 +35,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # installs its own SIGTERM/SIGINT handlers (graceful drain), and it starts no child processes to
 # reap, so no init (tini, --init) is needed. A drain can take 10-12 s: stop with a 30 s timeout.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "dist/main.js"]
+ENTRYPOINT ["node", "/app/main.js"]

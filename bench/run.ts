@@ -3,19 +3,23 @@
  * report (Markdown, also written to bench/results/latest.md).
  *
  * 1. Micro-benchmarks of the hot path's pieces (bench/micro/).
- * 2. Three servers, same worker count, same connections, same request:
+ * 2. Four servers, same worker count, same connections, same request:
  *    - ceiling: bare uWebSockets.js answering a constant body (bench/servers/bareUws.ts);
- *    - tracknum: the built service (dist/main.js), full validation, allocation, encoding;
+ *    - tracknum: the built service (dist/main.js, tspc's output), full validation, allocation, encoding;
+ *    - tracknum (bundle): the production build that is deployed (`npm run bundle`: dist/bundle/main.js);
  *    - fastify: the typical alternative (bench/alternatives/fastifyCluster.ts).
  *    Headline at 100 connections with wrk (when installed) and autocannon, then
  *    a scaling table (1 worker and all cores; 10, 100, 1000 connections).
  *    Resident memory (whole process tree) idle and under load, start-to-ready time,
  *    and server CPU time per request.
+ * 3. Start to ready of the two builds of tracknum, started one after the other,
+ *    BENCH_STARTS times each, and the two compared figure by figure.
  *
  * Environment: BENCH_DURATION (seconds per measurement, default 5), BENCH_WARMUP
  * (seconds, default 2), BENCH_ROUNDS (turns of the headline configuration, default 3),
- * WORKERS (default: all cores), BENCH_MICRO_MS (default 1000),
- * BENCH_SKIP ("micro", "scaling", comma-separated) to shorten a run.
+ * WORKERS (default: all cores), BENCH_MICRO_MS (default 1000), BENCH_STARTS (starts of
+ * each build, default 7), BENCH_SKIP ("micro", "scaling", "starts", comma-separated) to
+ * shorten a run.
  * Figures on a shared machine are noisy: compare the ratios within one run.
  */
 import { execFileSync } from 'node:child_process';
@@ -37,15 +41,21 @@ const ALL_CORES = positiveNumber('WORKERS', availableParallelism());
 const MICRO_MS = positiveNumber('BENCH_MICRO_MS', 1000);
 /** Rounds of the headline configuration (all cores, 100 connections). */
 const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
+/** Starts of each build of tracknum for the start-to-ready comparison. */
+const STARTS = positiveNumber('BENCH_STARTS', 7);
 const SKIP = new Set((process.env['BENCH_SKIP'] ?? '').split(',').filter(Boolean));
 const PATH = `/next-tracking-number?${EXAMPLE_QUERY}`;
 /** Far from the node IDs tests and a default instance use, so that a benchmark never takes their host lock. */
-const BENCH_NODE_ID = '4093';
+const BENCH_NODE_IDS = { tracknum: '4093', 'tracknum (bundle)': '4092' };
+/** The production build (npm run bundle), which npm run bench makes first. */
+const BUNDLE_MAIN = join(ROOT, 'dist/bundle/main.js');
 /** The ceiling and the alternative, bundled to plain JavaScript in main(). */
 const BUNDLES = { ceiling: '', fastify: '' };
 
-type ServerName = 'ceiling (bare uWS)' | 'tracknum' | 'fastify + cluster';
-const SERVERS: readonly ServerName[] = ['ceiling (bare uWS)', 'tracknum', 'fastify + cluster'];
+type ServerName = 'ceiling (bare uWS)' | 'tracknum' | 'tracknum (bundle)' | 'fastify + cluster';
+const SERVERS: readonly ServerName[] = ['ceiling (bare uWS)', 'tracknum', 'tracknum (bundle)', 'fastify + cluster'];
+/** The two builds of the service: tspc's dist/ and the bundle. */
+const BUILDS = ['tracknum', 'tracknum (bundle)'] as const;
 
 interface Measurement extends LoadResult {
   server: ServerName;
@@ -81,6 +91,7 @@ function fail(message: string): never {
 function checkPrerequisites(): { generators: Generator[] } {
   if (!existsSync(join(ROOT, 'dist/main.js')))
     fail('dist/main.js is missing: run `npm run build` first (npm run bench does)');
+  if (!existsSync(BUNDLE_MAIN)) fail('dist/bundle/main.js is missing: run `npm run bundle` first (npm run bench does)');
   for (const module of ['fastify', 'autocannon', 'esbuild', 'uWebSockets.js']) {
     if (!existsSync(join(ROOT, 'node_modules', module))) fail(`node_modules/${module} is missing: run \`npm ci\``);
   }
@@ -98,12 +109,13 @@ async function start(server: ServerName, workers: number): Promise<{ running: Ru
       return { running: await startServer(server, [node, BUNDLES.ceiling], env, ROOT), cleanup: () => {} };
     case 'fastify + cluster':
       return { running: await startServer(server, [node, BUNDLES.fastify], env, ROOT), cleanup: () => {} };
-    case 'tracknum': {
+    case 'tracknum':
+    case 'tracknum (bundle)': {
       const stateDir = mkdtempSync(join(tmpdir(), 'tracknum-bench-'));
       const running = await startServer(
         server,
-        [node, 'dist/main.js'],
-        { ...env, STATE_DIR: stateDir, NODE_ID: BENCH_NODE_ID, LOG_LEVEL: 'info' },
+        [node, server === 'tracknum' ? 'dist/main.js' : BUNDLE_MAIN],
+        { ...env, STATE_DIR: stateDir, NODE_ID: BENCH_NODE_IDS[server], LOG_LEVEL: 'info' },
         ROOT,
       );
       return { running, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
@@ -144,9 +156,10 @@ async function warmUp(running: RunningServer, generator: Generator): Promise<voi
 
 /**
  * Headline (all cores, 100 connections, every generator, ROUNDS rounds) and
- * scaling (wrk, or autocannon without it). The three servers run side by side
- * and take turns, round after round, so that a change in the machine's load
- * (it is shared) hits them alike; figures are medians over the rounds.
+ * scaling (wrk, or autocannon without it). The servers run side by side and
+ * take turns, round after round (every other round in reverse order), so that
+ * a change in the machine's load (it is shared) hits them alike; figures are
+ * medians over the rounds.
  */
 async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measurement[]; facts: ServerFacts[] }> {
   const runs: Measurement[] = [];
@@ -170,7 +183,8 @@ async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measur
         const headline = workers === ALL_CORES && connections === 100;
         for (const generator of headline ? generators : [scalingGenerator]) {
           for (let round = 0; round < (headline && generator === scalingGenerator ? ROUNDS : 1); round++) {
-            for (const { server, running } of started) {
+            // Every other round in reverse order, so that no server is always measured right after another.
+            for (const { server, running } of round % 2 === 0 ? started : [...started].reverse()) {
               runs.push({ ...(await measure(running, server, workers, generator, connections)), round });
             }
           }
@@ -184,6 +198,24 @@ async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measur
     }
   }
   return { runs, facts };
+}
+
+/**
+ * Start to ready of each build, BENCH_STARTS times, alternating (dist, bundle,
+ * dist, ...) so that a change in the machine's load hits both alike; one
+ * instance at a time, each on a fresh state directory.
+ */
+async function startTimes(): Promise<Map<ServerName, number[]>> {
+  const times = new Map<ServerName, number[]>(BUILDS.map((build) => [build, []]));
+  for (let turn = 0; turn < STARTS; turn++) {
+    for (const build of BUILDS) {
+      const { running, cleanup } = await start(build, ALL_CORES);
+      times.get(build)!.push(running.readyMs);
+      await running.stop();
+      cleanup();
+    }
+  }
+  return times;
 }
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
@@ -276,6 +308,70 @@ function scalingTable(runs: readonly Measurement[], generator: Generator): strin
   return lines.join('\n');
 }
 
+/**
+ * The bundle against tspc's dist/, same run: start to ready (median and
+ * fastest of BENCH_STARTS starts), requests/s and server CPU per request at
+ * 100 connections (medians over the rounds), idle memory.
+ */
+function buildsTable(
+  runs: readonly Measurement[],
+  facts: readonly ServerFacts[],
+  starts: Map<ServerName, number[]>,
+  generator: Generator,
+): string {
+  const [dist, bundle] = BUILDS.map((build) => ({
+    run: find(runs, build, ALL_CORES, generator, 100),
+    fact: facts.find((each) => each.server === build),
+    starts: starts.get(build) ?? [],
+  }));
+  const lines = ['| figure | dist/ (tspc) | bundle | bundle / dist |', '|---|--:|--:|--:|'];
+  const row = (figure: string, a: number | undefined, b: number | undefined, format: (v: number) => string) => {
+    if (a === undefined || b === undefined) return;
+    lines.push(`| ${figure} | ${format(a)} | ${format(b)} | ${(b / a).toFixed(2)} |`);
+  };
+  const med = (values: number[]) => (values.length === 0 ? undefined : median(values));
+  const min = (values: number[]) => (values.length === 0 ? undefined : Math.min(...values));
+  row(`start to ready, median of ${STARTS}`, med(dist!.starts), med(bundle!.starts), (v) => `${v.toFixed(0)} ms`);
+  row(`start to ready, fastest of ${STARTS}`, min(dist!.starts), min(bundle!.starts), (v) => `${v.toFixed(0)} ms`);
+  row(`requests/s (${generator}, 100 connections)`, dist!.run?.requestsPerSecond, bundle!.run?.requestsPerSecond, rate);
+  row(
+    'server CPU per request',
+    dist!.run?.cpuMicrosPerRequest,
+    bundle!.run?.cpuMicrosPerRequest,
+    (v) => `${v.toFixed(1)} µs`,
+  );
+  // Paired by round (the two measured one after the other): steadier on a shared machine than the medians above.
+  const byRound = (build: ServerName) =>
+    new Map(
+      runs
+        .filter(
+          (r) => r.server === build && r.workers === ALL_CORES && r.generator === generator && r.connections === 100,
+        )
+        .map((r) => [r.round, r]),
+    );
+  const [distRounds, bundleRounds] = BUILDS.map(byRound);
+  const pairs = [...distRounds!.keys()].flatMap((round) => {
+    const a = distRounds!.get(round);
+    const b = bundleRounds!.get(round);
+    return a === undefined || b === undefined ? [] : [[a, b] as const];
+  });
+  if (pairs.length > 0) {
+    const paired = (figure: string, pick: (r: Measurement) => number) => {
+      const ratios = pairs.map(([a, b]) => pick(b) / pick(a));
+      lines.push(
+        `| ${figure}, bundle / dist in the same round: median (lowest..highest) of ${pairs.length} | | | ` +
+          `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}) |`,
+      );
+    };
+    paired('requests/s', (r) => r.requestsPerSecond);
+    paired('server CPU per request', (r) => r.cpuMicrosPerRequest);
+  }
+  row('p99', dist!.run?.p99Ms, bundle!.run?.p99Ms, (v) => `${ms(v)} ms`);
+  row('RSS idle', dist!.fact?.idleRssBytes, bundle!.fact?.idleRssBytes, mb);
+  row('RSS under load (peak)', dist!.run?.peakRssBytes, bundle!.run?.peakRssBytes, mb);
+  return lines.join('\n');
+}
+
 /** The issue's targets, each with the figure it was judged on. Informative only: benchmarks assert nothing. */
 function targets(runs: readonly Measurement[], generator: Generator, micro: readonly MicroResult[]): string {
   const at100 = (server: ServerName) => find(runs, server, ALL_CORES, generator, 100);
@@ -334,6 +430,7 @@ async function main(): Promise<void> {
   const host = machine();
   console.error(`bench: ${DURATION} s per measurement, ${ALL_CORES} workers; ${host}`);
   const micro = SKIP.has('micro') ? [] : await runMicroBenchmarks(ALL_CORES, MICRO_MS);
+  const starts = SKIP.has('starts') ? new Map<ServerName, number[]>() : await startTimes();
   const { runs, facts } = await serverBenchmarks(generators);
   const [oneAfter] = loadavg();
   const headlineGenerator = generators[0]!;
@@ -341,7 +438,7 @@ async function main(): Promise<void> {
     `## Benchmark run ${startedAt}`,
     '',
     `Machine: ${host}; ${oneAfter?.toFixed(2)} at the end.`,
-    `Command: \`BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_ROUNDS=${ROUNDS} WORKERS=${ALL_CORES}` +
+    `Command: \`BENCH_DURATION=${DURATION} BENCH_WARMUP=${WARMUP} BENCH_ROUNDS=${ROUNDS} BENCH_STARTS=${STARTS} WORKERS=${ALL_CORES}` +
       `${SKIP.size > 0 ? ` BENCH_SKIP=${[...SKIP].join(',')}` : ''} npm run bench\` (the defaults on this machine).`,
     `Each figure: ${DURATION} s after a ${WARMUP} s warm-up, ${ALL_CORES} workers unless stated, request \`GET ${PATH.slice(0, 60)}...\` (the example order).`,
     `Load generators: ${generators.join(' and ')}${generators.includes('wrk') ? ' (wrk -t2; autocannon saturates first on a small machine)' : ' (wrk not installed)'}; ` +
@@ -350,6 +447,10 @@ async function main(): Promise<void> {
     '### Servers, 100 connections',
     '',
     headlineTable(runs, facts, generators),
+    '',
+    `### The two builds of tracknum: tspc's dist/ and the bundle (${headlineGenerator})`,
+    '',
+    buildsTable(runs, facts, starts, headlineGenerator),
     '',
     ...(SKIP.has('scaling')
       ? []

@@ -9,6 +9,8 @@
 #   iproute2, iptables, haproxy, nginx
 #                (the lab, test/lab/: hosts in network namespaces, faults as
 #                iptables rules, the load balancers of docs/deploying.md)
+#   podman, runc (build and run the Dockerfile's image; runc because crun fails on this kernel's cgroups)
+#   debootstrap  (the offline stand-in for the image's base, node:20-bookworm-slim)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -26,6 +28,9 @@ has ip || packages+=(iproute2)
 has iptables || packages+=(iptables)
 has haproxy || packages+=(haproxy)
 has nginx || packages+=(nginx)
+command -v podman >/dev/null 2>&1 || packages+=(podman)
+command -v runc >/dev/null 2>&1 || packages+=(runc)
+command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

@@ -3,8 +3,8 @@
 #
 #   scripts/install.sh [--prefix DIR] [--destdir DIR] [--node PATH] [--no-enable] [--start]
 #
-#   --prefix DIR   where the service lives (default /opt/tracknum): dist/, node_modules/ (production only),
-#                  package.json, libexec/wait-ready.mjs
+#   --prefix DIR   where the service lives (default /opt/tracknum): dist/ (the bundle: `npm run bundle`, about
+#                  9 MB, no node_modules), libexec/wait-ready.mjs
 #   --destdir DIR  staging root for packages and tests: every path is written under DIR, systemctl is not run
 #   --node PATH    node to run the service with (default: `command -v node`); its absolute path goes in the unit
 #   --no-enable    do not run systemctl (daemon-reload, enable)
@@ -75,41 +75,34 @@ node_major=$("$node" -p 'process.versions.node.split(".")[0]')
 command -v npm >/dev/null || die "npm not found on PATH"
 
 # Build in a scratch copy, as from a clean checkout, so the checkout's own node_modules and dist stay as they are.
+# The same build as the Dockerfile's: `npm run bundle` makes one self-contained directory (each thread's code in
+# one file, the one uWebSockets.js binary this node loads, etcd's .proto files). It runs with "$node" first on
+# PATH, since the binary is chosen by the ABI of the node that runs the bundle script, and that node must load it
+# (the script checks, and stops otherwise). TypeScript, the typia CLI and every other build tool stay behind.
 build=$(mktemp -d "${TMPDIR:-/tmp}/tracknum-build.XXXXXX")
 trap 'rm -rf "$build"' EXIT
 say "building in $build"
-cp -R "$repo/package.json" "$repo/package-lock.json" "$repo/tsconfig.json" "$repo/tsconfig.build.json" "$repo/src" "$build/"
+mkdir -p "$build/scripts"
+cp -R "$repo/package.json" "$repo/package-lock.json" "$repo/tsconfig.json" "$repo/src" "$build/"
+cp "$repo/scripts/bundle.ts" "$build/scripts/"
 (
   cd "$build"
   npm ci --no-audit --no-fund --loglevel=error
-  npm run --silent build
-  npm prune --omit=dev --no-audit --no-fund --loglevel=error
-  # uWebSockets.js ships binaries for every platform and Node ABI (about 90 MB): keep the one this node loads.
-  keep=$("$node" -p '"uws_" + process.platform + "_" + process.arch + "_" + process.versions.modules + ".node"')
-  find node_modules/uWebSockets.js/binaries -name '*.node' ! -name "$keep" -delete
+  PATH="$(dirname "$node"):$PATH" npm run --silent bundle -- --out "$build/bundle"
 )
 
 target=$destdir$prefix
 say "installing into $target"
 mkdir -p "$target/libexec"
-for dir in dist node_modules; do
-  # Copy next to the old one, then swap, so a failed copy leaves the old install whole.
-  rm -rf "$target/$dir.new" "$target/$dir.old"
-  cp -R "$build/$dir" "$target/$dir.new"
-  if [ -e "$target/$dir" ]; then mv "$target/$dir" "$target/$dir.old"; fi
-  mv "$target/$dir.new" "$target/$dir"
-  rm -rf "$target/$dir.old"
-done
-cp "$build/package.json" "$target/package.json"
+# Copy next to the old one, then swap, so a failed copy leaves the old install whole.
+rm -rf "$target/dist.new" "$target/dist.old"
+cp -R "$build/bundle" "$target/dist.new"
+if [ -e "$target/dist" ]; then mv "$target/dist" "$target/dist.old"; fi
+mv "$target/dist.new" "$target/dist"
+rm -rf "$target/dist.old"
+# What installs before the bundle put next to dist/ (production node_modules, about 120 MB, and package.json).
+rm -rf "$target/node_modules" "$target/package.json"
 cp "$repo/scripts/systemd/wait-ready.mjs" "$target/libexec/wait-ready.mjs"
-
-# Fail here rather than at the first start if this node cannot load the uWebSockets.js native binding.
-# shellcheck disable=SC2016 # JavaScript, not shell
-"$node" --input-type=module -e '
-  const { pathToFileURL } = await import("node:url");
-  const { loadUws } = await import(pathToFileURL(process.argv[1]).href);
-  try { loadUws(); } catch (error) { console.error(`install: ${error.message}`); process.exit(1); }
-' "$target/dist/worker/uws.js"
 
 unit=$destdir/etc/systemd/system/tracknum.service
 mkdir -p "$(dirname "$unit")"

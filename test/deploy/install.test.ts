@@ -7,7 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { probePort } from '../../src/primary/portProbe.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +62,16 @@ function nodeOnPath(): string {
   return spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim();
 }
 
+/** Every file under `dir`, relative to it, sorted. */
+function files(dir: string, under = ''): string[] {
+  return readdirSync(join(dir, under), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = under === '' ? entry.name : `${under}/${entry.name}`;
+      return entry.isDirectory() ? files(dir, path) : [path];
+    })
+    .sort();
+}
+
 /** Every line `key=value` of the unit for `key`, in order. */
 function unitValues(key: string): string[] {
   return readFileSync(unitFile(), 'utf8')
@@ -74,20 +93,26 @@ after(() => {
   if (destdir !== '') rmSync(destdir, { recursive: true, force: true });
 });
 
-test('install.sh stages the code, the unit with node and the prefix filled in, and the configuration', () => {
+test('install.sh stages the bundle, the unit with node and the prefix filled in, and the configuration', () => {
   assert.equal(firstInstall.status, 0, firstInstall.output);
-  assert.ok(existsSync(mainJs()), 'dist/main.js installed');
-  assert.ok(existsSync(join(target(), 'package.json')));
-  assert.ok(existsSync(join(target(), 'libexec/wait-ready.mjs')));
-
-  const modules = readdirSync(join(target(), 'node_modules'));
-  for (const runtime of ['uWebSockets.js', 'pino', 'etcd3', 'typia']) assert.ok(modules.includes(runtime), runtime);
-  // typescript itself stays: typia 12 declares it as a peer dependency, which npm installs.
-  for (const devOnly of ['tsx', 'prettier', 'ts-patch', 'fast-check', 'autocannon']) {
-    assert.ok(!modules.includes(devOnly), `devDependency ${devOnly} must not be installed`);
-  }
-  const binaries = readdirSync(join(target(), 'node_modules/uWebSockets.js/binaries'));
-  assert.deepEqual(binaries, [`uws_${process.platform}_${process.arch}_${process.versions.modules}.node`]);
+  // The bundle (npm run bundle) and nothing else: no node_modules, no TypeScript, no build tool.
+  assert.deepEqual(files(target()), [
+    'dist/THIRD-PARTY-LICENSES.txt',
+    'dist/main.js',
+    `dist/native/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
+    'dist/package.json',
+    'dist/proto/etcd3/auth.proto',
+    'dist/proto/etcd3/kv.proto',
+    'dist/proto/etcd3/rpc.proto',
+    'dist/worker/worker.js',
+    'libexec/wait-ready.mjs',
+  ]);
+  assert.equal(
+    (JSON.parse(readFileSync(join(target(), 'dist/package.json'), 'utf8')) as { type: string }).type,
+    'module',
+  );
+  const bytes = files(target()).reduce((sum, file) => sum + statSync(join(target(), file)).size, 0);
+  assert.ok(bytes <= 15e6, `the installed payload is ${bytes} bytes, over 15 MB`);
 
   const unit = readFileSync(unitFile(), 'utf8');
   assert.doesNotMatch(unit, /@[A-Z]+@/, 'no placeholder left');
@@ -113,10 +138,13 @@ test('systemd-analyze verify accepts the installed unit without a warning', () =
   assert.deepEqual(aboutUnit, []);
 });
 
-test('install.sh again: the same install, and the operator’s tracknum.env kept', () => {
+test('install.sh again: the same install, the operator’s tracknum.env kept, the old layout’s files gone', () => {
   const unitBefore = readFileSync(unitFile(), 'utf8');
   const operatorSettings = 'NODE_ID=7\nWORKERS=2\n';
   writeFileSync(envFile(), operatorSettings);
+  // What installs before the bundle left next to dist/.
+  mkdirSync(join(target(), 'node_modules/typescript'), { recursive: true });
+  writeFileSync(join(target(), 'package.json'), '{"type":"module"}\n');
 
   const again = install();
   assert.equal(again.status, 0, again.output);
@@ -124,7 +152,7 @@ test('install.sh again: the same install, and the operator’s tracknum.env kept
   assert.equal(readFileSync(envFile(), 'utf8'), operatorSettings);
   assert.equal(readFileSync(unitFile(), 'utf8'), unitBefore);
   assert.ok(existsSync(mainJs()));
-  assert.deepEqual(readdirSync(target()).sort(), ['dist', 'libexec', 'node_modules', 'package.json']);
+  assert.deepEqual(readdirSync(target()).sort(), ['dist', 'libexec']);
 });
 
 test('the installed copy serves with systemd’s $STATE_DIRECTORY, is ready, and exits 0 on SIGTERM', async () => {
