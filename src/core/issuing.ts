@@ -32,3 +32,14 @@ export function notIssuingReason(
   if (Math.max(clockSecond(control), wallSecond) >= readLimit(control)) return 'reservation-used-up';
   return undefined;
 }
+
+/**
+ * Checked after each number is drawn, like the generation inside
+ * Allocator.next(): the number counts as issued only if the instance is not
+ * draining and the lease is still trusted. Had the lease run out while the
+ * primary could not fence (a frozen process wakes every thread at once), the
+ * number is dropped.
+ */
+export function isDrawnNumberIssuable(control: ControlBlock, monotonicNowMs: number): boolean {
+  return !isDraining(control) && isLeaseTrusted(control, monotonicNowMs);
+}

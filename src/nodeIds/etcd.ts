@@ -17,7 +17,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Etcd3, type IOptions } from 'etcd3';
+import { handleWhen, noop, retry } from 'cockatiel';
+import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { keepaliveIntervalMs, trustedUntil } from '../core/leaseTiming.js';
 import { monotonicMs } from '../core/monotonicClock.js';
@@ -41,6 +42,16 @@ function etcdClientOptions(settings: EtcdSettings): IOptions {
     hosts: [...settings.endpoints],
     // A call that hangs must not outlive the lease it is meant to keep.
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+    // etcd3's defaults put a circuit breaker on each endpoint (after three failed calls it refuses
+    // every call for 5 s) and retry a failed call three times, each try with a fresh deadline. With
+    // one endpoint, a blip of a second then means seconds without renewals, and a mark write that
+    // takes four deadlines to fail: the instance fences, and recovers late. The renewals
+    // (etcdLease.ts), extensions and re-claims retry on their own schedule; here a failed call is
+    // only tried once more on each other endpoint.
+    faultHandling: {
+      host: () => noop,
+      global: retry(handleWhen(isRecoverableError), { maxAttempts: settings.endpoints.length - 1 }),
+    },
   };
   const read = (file: string, what: string): Buffer => {
     try {

@@ -6,8 +6,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Allocation, Allocator } from '../core/allocator.js';
-import { isDraining, isLeaseTrusted, isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
-import { NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
+import { isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
+import {
+  isDrawnNumberIssuable,
+  NOT_ISSUING_REASONS,
+  notIssuingReason,
+  type NotIssuingReason,
+} from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { generationCharacter, type TrackingNumberEncoder } from '../core/numberFormat.js';
@@ -159,10 +164,7 @@ function issueTrackingNumber(context: RouteContext): Handler {
     }
     const now = Date.now();
     const second = secondOf(now);
-    // The lease is checked after drawing, like the generation inside next(): had it run out
-    // while the primary could not fence (a frozen process wakes every thread at once), the
-    // number is dropped.
-    if (!allocator.next(second, drawn) || isDraining(control) || !isLeaseTrusted(control, monotonicMs())) {
+    if (!allocator.next(second, drawn) || !isDrawnNumberIssuable(control, monotonicMs())) {
       // 'no-node-id' when the node ID changed under the draw and all is well again.
       return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
     }
