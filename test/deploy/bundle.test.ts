@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../helpers/etcd.js';
-import { get, orderPath, ROOT, startService } from '../helpers/service.js';
+import { get, orderPath, ROOT, startService, TEST_KEY_FILE } from '../helpers/service.js';
 
 const UWS_BINARY = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
 let work = '';
@@ -99,7 +99,13 @@ test('the bundle without its native binary refuses to start, and says why', () =
   const started = spawnSync(process.execPath, [join(broken, 'main.js')], {
     cwd: '/',
     encoding: 'utf8',
-    env: { ...process.env, NODE_ID: '3904', STATE_DIR: join(work, 'state'), PORT: '0' },
+    env: {
+      ...process.env,
+      NODE_ID: '3904',
+      TRACKING_NUMBER_KEY_FILE: TEST_KEY_FILE,
+      STATE_DIR: join(work, 'state'),
+      PORT: '0',
+    },
     timeout: 20_000,
   });
   assert.equal(started.status, 1, started.stderr);

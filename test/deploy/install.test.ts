@@ -21,7 +21,7 @@ import { probePort } from '../../src/primary/portProbe.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { get, orderPath, ROOT, startService } from '../helpers/service.js';
+import { decodeNumber, get, orderPath, ROOT, startService, TEST_KEY_FILE, type Issued } from '../helpers/service.js';
 
 const PREFIX = '/opt/tracknum';
 const EXAMPLE_ENV = readFileSync(join(ROOT, 'scripts/systemd/tracknum.env.example'), 'utf8');
@@ -180,6 +180,42 @@ test('the installed copy serves with systemd’s $STATE_DIRECTORY, is ready, and
     assert.ok(readdirSync(stateDirectory).includes(`node-${NODE_IDS.start}.high-water.json`));
   } finally {
     rmSync(stateDirectory, { recursive: true, force: true });
+  }
+});
+
+test('the guide’s key drop-in: the unit with it passes systemd-analyze verify, and the service reads the key from $CREDENTIALS_DIRECTORY', async () => {
+  // The drop-in exactly as docs/deploying.md prints it, under "The tracking-number key".
+  const guide = readFileSync(join(ROOT, 'docs/deploying.md'), 'utf8');
+  const section = guide.slice(guide.indexOf('### The tracking-number key'));
+  const dropIn = /```ini\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const source = /LoadCredential=tracking-number-key:(\S+)/.exec(dropIn)?.[1];
+  assert.ok(source !== undefined, `the guide shows the LoadCredential= drop-in, got ${JSON.stringify(dropIn)}`);
+
+  const analyze = requireTool('systemd-analyze', 'systemd');
+  const withDropIn = join(mkdtempSync(join(tmpdir(), 'tracknum-unit-')), 'tracknum.service');
+  writeFileSync(withDropIn, `${readFileSync(unitFile(), 'utf8')}\n${dropIn}`);
+  const verified = spawnSync(analyze, ['verify', withDropIn], { encoding: 'utf8' });
+  const output = `${verified.stdout}${verified.stderr}`;
+  assert.equal(verified.status, 0, output);
+  assert.deepEqual(
+    output.split('\n').filter((line) => line.includes('tracknum.service') && !line.includes(source)),
+    [],
+  );
+
+  // What systemd then does: the key, copied into the credentials directory under the name given.
+  const credentials = mkdtempSync(join(tmpdir(), 'tracknum-credentials-'));
+  writeFileSync(join(credentials, 'tracking-number-key'), readFileSync(TEST_KEY_FILE));
+  const service = await startService({
+    command: [process.execPath, mainJs()],
+    env: { NODE_ID: NODE_IDS.start, TRACKING_NUMBER_KEY_FILE: '', CREDENTIALS_DIRECTORY: credentials },
+  });
+  try {
+    const issued = await get(service.port, orderPath());
+    assert.equal(issued.status, 200, issued.body);
+    // Issued under the test key: it decodes with it to this instance's node ID.
+    assert.equal(decodeNumber(issued.json<Issued>().tracking_number).nodeId, Number(NODE_IDS.start));
+  } finally {
+    assert.deepEqual(await service.stop('SIGTERM'), { code: 0, signal: null });
   }
 });
 

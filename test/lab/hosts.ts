@@ -40,7 +40,8 @@ const TRACKED_MESSAGES = new Set([
  */
 export function writeKeyFile(directory: string): string {
   const file = join(directory, 'tracking-number.key');
-  writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  // One line per key generation, as `tracknum keygen` writes it: generation 0.
+  writeFileSync(file, `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   return file;
 }
 

@@ -126,6 +126,41 @@ describe('the lab, short schedule', { timeout: 300_000 }, () => {
     assert.ok(findings.haproxyStateChanges > 0, 'HAProxy never took a server out (health checks not at work)');
     const nginx = findings.availability.byVia.nginx;
     assert.ok(nginx !== undefined && nginx.ok > 500, `nginx served ${nginx?.ok ?? 0} numbers`);
+    // What docs/errors.md says of the requests uWebSockets.js handles itself, and of the balancers in front.
+    const statusOf = (target: string, name: string): string | undefined => {
+      const found = report.probes.find((p) => p.target.startsWith(target) && p.name === name);
+      assert.ok(found !== undefined, `no probe of ${name} at ${target}`);
+      return found.statusLine?.split(' ')[1] ?? found.outcome;
+    };
+    const direct = report.probes.find((p) => p.target.endsWith('(direct)'))?.target ?? '';
+    assert.notEqual(direct, '', 'no instance was probed directly');
+    for (const name of [
+      'HTTP/1.0 with Host',
+      'HTTP/1.0 without Host',
+      'HTTP/1.1 without Host',
+      'absolute-form target, HTTP/1.1',
+    ]) {
+      const held = report.probes.find((p) => p.target === direct && p.name === name)!;
+      assert.equal(held.statusLine, undefined, `${name} got an answer from uWebSockets.js: ${held.statusLine}`);
+      assert.ok(
+        held.closedAfterMs === undefined || held.closedAfterMs >= 8_000,
+        `${name}: closed after ${held.closedAfterMs} ms`,
+      );
+    }
+    assert.deepEqual(
+      [
+        'HTTP/1.0 with Host',
+        'HTTP/1.1 without Host',
+        'absolute-form target, HTTP/1.1',
+        'two differing Content-Length headers',
+      ].map((name) => [statusOf('HAProxy', name), statusOf('nginx', name)]),
+      [
+        ['505', '200'],
+        ['400', '400'],
+        ['200', '200'],
+        ['400', '400'],
+      ],
+    );
     assert.ok(report.timings.totalS < 300, `the short schedule took ${report.timings.totalS.toFixed(0)} s`);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What an instance (and each load balancer in front of it) does with requests
  * that uWebSockets.js handles in its own way, measured with a raw socket:
- * HTTP/1.0, an absolute-form target, no Host header. For each: the status
+ * HTTP/1.0, an absolute-form target, no Host header, two differing
+ * Content-Length headers. For each: the status
  * line if any came, and whether and when the connection was closed.
  */
 import { connect } from 'node:net';
@@ -30,6 +31,10 @@ export const PROBE_REQUESTS: readonly { name: string; request: string }[] = [
     request: 'GET http://tracknum/healthz HTTP/1.1\r\nHost: tracknum\r\n\r\n',
   },
   { name: 'HTTP/1.1 without Host', request: 'GET /healthz HTTP/1.1\r\n\r\n' },
+  {
+    name: 'two differing Content-Length headers',
+    request: 'POST /healthz HTTP/1.1\r\nHost: tracknum\r\nContent-Length: 3\r\nContent-Length: 10\r\n\r\nabcdefghij',
+  },
 ];
 
 /** Sends `request` on a fresh connection and watches for up to `limitMs`. */
