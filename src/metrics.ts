@@ -37,7 +37,7 @@ const STATUS_LABELS = [...STATUSES.map(String), 'other'];
 const VALIDATED = [...ORDER_PARAMETERS, 'other'] as const;
 
 /** Upper bounds (seconds) of the handler latency histogram of GET /next-tracking-number. */
-export const LATENCY_BUCKETS = [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01] as const;
+const LATENCY_BUCKETS = [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01] as const;
 
 // Worker region layout.
 const REQUESTS = 0;
@@ -133,7 +133,7 @@ function sum(values: Float64Array, workers: number, field: number): number {
 }
 
 /** Numbers issued by workers 1..workers, in order. */
-export function issuedByWorker(buffer: SharedArrayBuffer, workers: number): number[] {
+function issuedByWorker(buffer: SharedArrayBuffer, workers: number): number[] {
   const values = new Float64Array(buffer);
   return Array.from({ length: workers }, (_, i) => values[(i + 1) * REGION + ISSUED] ?? 0);
 }

@@ -83,7 +83,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** Every process under `pid` (children of any of its threads, recursively). */
-export function descendants(pid: number): number[] {
+function descendants(pid: number): number[] {
   const found: number[] = [];
   let tasks: string[];
   try {

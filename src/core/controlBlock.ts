@@ -20,7 +20,7 @@
  * resumed wakes every thread at once). Modulo 2^32 ms keeps it one atomic
  * word; the comparison is right while the deadline is within 24 days of now.
  */
-export const CONTROL_BLOCK_BYTES = 32;
+const CONTROL_BLOCK_BYTES = 32;
 
 const LIMIT = 2;
 const GENERATION = 3;

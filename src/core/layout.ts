@@ -46,10 +46,7 @@ export const MAX_NODE_ID: number = 2 ** NODE_ID_BITS - 1;
 export const COUNTER_SIZE: number = 2 ** COUNTER_BITS;
 
 /** 36^6: the range of each half, and the modulus that splits the value into them. */
-export const HALF_SIZE: number = 36 ** 6;
-
-/** Numerals of the body, both halves. */
-export const BODY_NUMERALS = 12;
+const HALF_SIZE: number = 36 ** 6;
 
 /** The generation character of the sequential format: Z, the last one. */
 export const SEQUENTIAL_GENERATION = 35;

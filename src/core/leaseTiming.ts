@@ -16,7 +16,7 @@
 export const MIN_LEASE_TTL_SECONDS = 3;
 
 /** A safety margin of a fifth of the TTL, and never under a second. */
-export function leaseMarginMs(ttlSeconds: number): number {
+function leaseMarginMs(ttlSeconds: number): number {
   return Math.max(1000, ttlSeconds * 200);
 }
 

@@ -48,11 +48,6 @@ export function clockSecond(block: ControlBlock): number {
   return Number(Atomics.load(block.clock, 0) >> SHIFT);
 }
 
-/** The counter (within clockSecond) of the next value the clock will hand out. */
-export function clockCounter(block: ControlBlock): number {
-  return Number(Atomics.load(block.clock, 0) & COUNTER_MASK);
-}
-
 /**
  * Moves the clock to the start of `second`, unless it is already there or
  * past it. Used by the primary when it (re)starts issuing under a node ID.

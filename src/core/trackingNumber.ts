@@ -83,7 +83,7 @@ export interface ParsedTrackingNumber {
  * - 'characters': a character outside [A-Z0-9], or a digit in the origin (the first two);
  * - 'check-character': the last character does not match the first 15 (a typing error).
  */
-export type ParseFailureReason = 'length' | 'characters' | 'check-character';
+type ParseFailureReason = 'length' | 'characters' | 'check-character';
 
 export interface ParseFailure {
   readonly ok: false;

@@ -22,7 +22,7 @@ function needsEscape(value: string): boolean {
 }
 
 /** A JSON string literal, as JSON.stringify(value) writes it. */
-export function jsonString(value: string): string {
+function jsonString(value: string): string {
   return needsEscape(value) ? JSON.stringify(value) : `"${value}"`;
 }
 

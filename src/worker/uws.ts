@@ -10,7 +10,7 @@ import { TracknumError } from '../errors.js';
 export type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket as ListenSocket } from 'uWebSockets.js';
 
 /** True when the native binding is loaded (the fallback has no SSLApp). */
-export function isNativeBinding(): boolean {
+function isNativeBinding(): boolean {
   return typeof uws.SSLApp === 'function' && typeof uws.us_listen_socket_close === 'function';
 }
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ASSIGNED_COUNTRY_CODES } from '../helpers/countryCodes.js';
 import { ORDER_PARAMETERS, parseOrderQuery, type OrderQuery } from '../../src/validation/orderQuery.js';
-import { issuedAnswerBody, jsonString } from '../../src/worker/issuedAnswer.js';
+import { issuedAnswerBody } from '../../src/worker/issuedAnswer.js';
 import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 /** What the template must equal. */
@@ -65,12 +65,19 @@ describe('issuedAnswerBody', () => {
   });
 });
 
-describe('jsonString', () => {
+describe('the escaping of customer_name', () => {
   it('is JSON.stringify for any string, lone surrogates and controls included', () => {
+    const answerWith = (name: string): string =>
+      issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', {
+        ...EXAMPLE_ORDER,
+        customer_name: name,
+      });
+    const expectedWith = (name: string): string =>
+      expected('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', { ...EXAMPLE_ORDER, customer_name: name });
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (value) => assert.equal(jsonString(value), JSON.stringify(value))),
+      fc.property(fc.string({ unit: 'binary' }), (value) => assert.equal(answerWith(value), expectedWith(value))),
     );
     for (const value of ['', '"', '\\', '\u0000', '\u001f', '\ud800', 'a\udc00b', '😀', '\u2028'])
-      assert.equal(jsonString(value), JSON.stringify(value));
+      assert.equal(answerWith(value), expectedWith(value));
   });
 });
