@@ -3,10 +3,11 @@
  * report (Markdown, also written to bench/results/latest.md).
  *
  * 1. Micro-benchmarks of the hot path's pieces (bench/micro/).
- * 2. Four servers, same worker count, same connections, same request:
+ * 2. Five servers, same worker count, same connections, same request:
  *    - ceiling: bare uWebSockets.js answering a constant body (bench/servers/bareUws.ts);
  *    - tracknum: the built service (dist/main.js, tspc's output), full validation, allocation, encoding;
  *    - tracknum (bundle): the production build that is deployed (`npm run bundle`: dist/bundle/main.js);
+ *    - tracknum (sequential): the bundle with NUMBER_FORMAT=sequential, to weigh the encryption;
  *    - fastify: the typical alternative (bench/alternatives/fastifyCluster.ts).
  *    Headline at 100 connections with wrk (when installed) and autocannon, then
  *    a scaling table (1 worker and all cores; 10, 100, 1000 connections).
@@ -23,6 +24,7 @@
  * Figures on a shared machine are noisy: compare the ratios within one run.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -45,15 +47,31 @@ const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
 const STARTS = positiveNumber('BENCH_STARTS', 7);
 const SKIP = new Set((process.env['BENCH_SKIP'] ?? '').split(',').filter(Boolean));
 const PATH = `/next-tracking-number?${EXAMPLE_QUERY}`;
-/** Far from the node IDs tests and a default instance use, so that a benchmark never takes their host lock. */
-const BENCH_NODE_IDS = { tracknum: '4093', 'tracknum (bundle)': '4092' };
 /** The production build (npm run bundle), which npm run bench makes first. */
 const BUNDLE_MAIN = join(ROOT, 'dist/bundle/main.js');
+/**
+ * How each tracknum is started: its entry point, number format and node ID (far from those tests
+ * and a default instance use, so that a benchmark never takes their host lock).
+ */
+const TRACKNUM = {
+  tracknum: { main: 'dist/main.js', format: 'opaque', nodeId: '4093' },
+  'tracknum (bundle)': { main: BUNDLE_MAIN, format: 'opaque', nodeId: '4092' },
+  'tracknum (sequential)': { main: BUNDLE_MAIN, format: 'sequential', nodeId: '4091' },
+} as const;
+/** One tracking-number key for the opaque servers, as an operator's key file holds it. */
+const KEY_FILE = join(mkdtempSync(join(tmpdir(), 'tracknum-bench-key-')), 'tracking-number.key');
+writeFileSync(KEY_FILE, `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
 /** The ceiling and the alternative, bundled to plain JavaScript in main(). */
 const BUNDLES = { ceiling: '', fastify: '' };
 
-type ServerName = 'ceiling (bare uWS)' | 'tracknum' | 'tracknum (bundle)' | 'fastify + cluster';
-const SERVERS: readonly ServerName[] = ['ceiling (bare uWS)', 'tracknum', 'tracknum (bundle)', 'fastify + cluster'];
+type ServerName = 'ceiling (bare uWS)' | keyof typeof TRACKNUM | 'fastify + cluster';
+const SERVERS: readonly ServerName[] = [
+  'ceiling (bare uWS)',
+  'tracknum',
+  'tracknum (bundle)',
+  'tracknum (sequential)',
+  'fastify + cluster',
+];
 /** The two builds of the service: tspc's dist/ and the bundle. */
 const BUILDS = ['tracknum', 'tracknum (bundle)'] as const;
 
@@ -110,12 +128,21 @@ async function start(server: ServerName, workers: number): Promise<{ running: Ru
     case 'fastify + cluster':
       return { running: await startServer(server, [node, BUNDLES.fastify], env, ROOT), cleanup: () => {} };
     case 'tracknum':
-    case 'tracknum (bundle)': {
+    case 'tracknum (bundle)':
+    case 'tracknum (sequential)': {
       const stateDir = mkdtempSync(join(tmpdir(), 'tracknum-bench-'));
+      const { main, format, nodeId } = TRACKNUM[server];
       const running = await startServer(
         server,
-        [node, server === 'tracknum' ? 'dist/main.js' : BUNDLE_MAIN],
-        { ...env, STATE_DIR: stateDir, NODE_ID: BENCH_NODE_IDS[server], LOG_LEVEL: 'info' },
+        [node, main],
+        {
+          ...env,
+          STATE_DIR: stateDir,
+          NODE_ID: nodeId,
+          NUMBER_FORMAT: format,
+          ...(format === 'opaque' ? { TRACKING_NUMBER_KEY_FILE: KEY_FILE } : {}),
+          LOG_LEVEL: 'info',
+        },
         ROOT,
       );
       return { running, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) };
@@ -341,15 +368,7 @@ function buildsTable(
     (v) => `${v.toFixed(1)} µs`,
   );
   // Paired by round (the two measured one after the other): steadier on a shared machine than the medians above.
-  const byRound = (build: ServerName) =>
-    new Map(
-      runs
-        .filter(
-          (r) => r.server === build && r.workers === ALL_CORES && r.generator === generator && r.connections === 100,
-        )
-        .map((r) => [r.round, r]),
-    );
-  const [distRounds, bundleRounds] = BUILDS.map(byRound);
+  const [distRounds, bundleRounds] = BUILDS.map((build) => roundsOf(runs, build, generator));
   const pairs = [...distRounds!.keys()].flatMap((round) => {
     const a = distRounds!.get(round);
     const b = bundleRounds!.get(round);
@@ -372,13 +391,71 @@ function buildsTable(
   return lines.join('\n');
 }
 
+/** Rounds of one server at the headline configuration, by round. */
+function roundsOf(runs: readonly Measurement[], server: ServerName, generator: Generator): Map<number, Measurement> {
+  return new Map(
+    runs
+      .filter(
+        (r) => r.server === server && r.workers === ALL_CORES && r.generator === generator && r.connections === 100,
+      )
+      .map((r) => [r.round, r]),
+  );
+}
+
+/**
+ * What the encryption costs: the bundle issuing opaque numbers against the same bundle issuing
+ * sequential ones, paired by round (measured one after the other).
+ */
+function formatsTable(runs: readonly Measurement[], generator: Generator): string {
+  const opaque = roundsOf(runs, 'tracknum (bundle)', generator);
+  const sequential = roundsOf(runs, 'tracknum (sequential)', generator);
+  const pairs = [...opaque.keys()].flatMap((round) => {
+    const a = sequential.get(round);
+    const b = opaque.get(round);
+    return a === undefined || b === undefined ? [] : [[a, b] as const];
+  });
+  if (pairs.length === 0) return '(not measured)';
+  const spread = (values: number[], format: (v: number) => string): string =>
+    `${format(median(values))} (${format(Math.min(...values))}..${format(Math.max(...values))})`;
+  const us = (v: number): string => `${v.toFixed(2)} µs`;
+  return [
+    `| figure, median (lowest..highest) of ${pairs.length} rounds | sequential | opaque | opaque - sequential |`,
+    '|---|--:|--:|--:|',
+    `| server CPU per issued number | ${spread(
+      pairs.map(([a]) => a.cpuMicrosPerRequest),
+      us,
+    )} | ` +
+      `${spread(
+        pairs.map(([, b]) => b.cpuMicrosPerRequest),
+        us,
+      )} | ` +
+      `${spread(
+        pairs.map(([a, b]) => b.cpuMicrosPerRequest - a.cpuMicrosPerRequest),
+        us,
+      )} |`,
+    `| requests/s | ${spread(
+      pairs.map(([a]) => a.requestsPerSecond),
+      rate,
+    )} | ` +
+      `${spread(
+        pairs.map(([, b]) => b.requestsPerSecond),
+        rate,
+      )} | ` +
+      `${spread(
+        pairs.map(([a, b]) => b.requestsPerSecond / a.requestsPerSecond),
+        (v) => `x${v.toFixed(2)}`,
+      )} |`,
+  ].join('\n');
+}
+
 /** The issue's targets, each with the figure it was judged on. Informative only: benchmarks assert nothing. */
 function targets(runs: readonly Measurement[], generator: Generator, micro: readonly MicroResult[]): string {
   const at100 = (server: ServerName) => find(runs, server, ALL_CORES, generator, 100);
   const service = at100('tracknum');
   const ceiling = at100('ceiling (bare uWS)');
   const fastify = at100('fastify + cluster');
-  const issuing = micro.find((m) => m.name.startsWith('allocator + encoding (one'));
+  const issuing = micro.find((m) => m.name.startsWith('allocator + sequential encoding (one'));
+  const opaqueIssuing = micro.find((m) => m.name.startsWith('allocator + opaque encoding (one'));
   const lines = ['| target | measured | met |', '|---|--:|:-:|'];
   const row = (target: string, measured: string, met: boolean) =>
     lines.push(`| ${target} | ${measured} | ${met ? 'yes' : '**no**'} |`);
@@ -396,9 +473,30 @@ function targets(runs: readonly Measurement[], generator: Generator, micro: read
   if (service !== undefined) row('p99 <= 5 ms at 100 connections', `${ms(service.p99Ms)} ms`, service.p99Ms <= 5);
   if (issuing !== undefined) {
     row(
-      'allocator + encoding >= 20 M numbers/s on one thread',
+      'allocator + sequential encoding >= 20 M numbers/s on one thread',
       `${(issuing.perSecond / 1e6).toFixed(1)} M/s`,
       issuing.perSecond >= 20e6,
+    );
+  }
+  if (opaqueIssuing !== undefined) {
+    row(
+      'allocator + opaque encoding (FF1) >= 2 M numbers/s on one thread',
+      `${(opaqueIssuing.perSecond / 1e6).toFixed(1)} M/s`,
+      opaqueIssuing.perSecond >= 2e6,
+    );
+  }
+  const opaque = roundsOf(runs, 'tracknum (bundle)', generator);
+  const sequential = roundsOf(runs, 'tracknum (sequential)', generator);
+  const extra = [...opaque].flatMap(([round, b]) => {
+    const a = sequential.get(round);
+    return a === undefined ? [] : [b.cpuMicrosPerRequest - a.cpuMicrosPerRequest];
+  });
+  if (extra.length > 0) {
+    const cost = median(extra);
+    row(
+      'opaque numbers cost at most 0.5 µs more server CPU each than sequential ones',
+      `${cost.toFixed(2)} µs`,
+      cost <= 0.5,
     );
   }
   if (service !== undefined) {
@@ -452,11 +550,15 @@ async function main(): Promise<void> {
     '',
     buildsTable(runs, facts, starts, headlineGenerator),
     '',
+    `### The two number formats: opaque (FF1) and sequential, both from the bundle (${headlineGenerator})`,
+    '',
+    formatsTable(runs, headlineGenerator),
+    '',
     ...(SKIP.has('scaling')
       ? []
       : [`### Scaling (${headlineGenerator})`, '', scalingTable(runs, headlineGenerator), '']),
     ...(micro.length === 0 ? [] : ['### Pieces of the hot path', '', formatMicroTable(micro), '']),
-    `### Targets (issue 4; ${headlineGenerator})`,
+    `### Targets (${headlineGenerator})`,
     '',
     targets(runs, headlineGenerator, micro),
     '',
