@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { generationCharacter, decodeTrackingNumber, type NumberKey } from './core/numberFormat.js';
 import { unixMsOfSecond } from './core/layout.js';
-import { parseTrackingNumber } from './core/trackingNumber.js';
+import { parseTrackingNumber, upperCaseAscii } from './core/trackingNumber.js';
 import { TracknumError } from './errors.js';
 import { EtcdNodeIds } from './nodeIds/etcd.js';
 import { StateDirectory } from './nodeIds/stateDirectory.js';
@@ -66,7 +66,7 @@ export async function decode(config: Config, write: (line: string) => void): Pro
   });
   let allDecoded = true;
   for (const given of config.operands) {
-    const parsed = parseTrackingNumber(given.replace(/[a-z]+/g, (letters) => letters.toUpperCase()));
+    const parsed = parseTrackingNumber(upperCaseAscii(given));
     try {
       if (!parsed.ok) throw new RangeError(parsed.detail);
       const decoded = decodeTrackingNumber(parsed, keys instanceof TracknumError ? [] : keys);

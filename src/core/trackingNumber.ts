@@ -99,6 +99,14 @@ const FIRST_HALF_AT = GENERATION_AT + 1;
 const SECOND_HALF_AT = FIRST_HALF_AT + 6;
 
 /**
+ * a-z to A-Z, and nothing else: String#toUpperCase would also turn look-alikes
+ * into letters ('ß' into 'SS', 'ı' into 'I', 'ﬀ' into 'FF').
+ */
+export function upperCaseAscii(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+/**
  * Parses and checks a tracking number. Only upper-case [A-Z0-9] is accepted
  * (callers upper-case ASCII letters first); the origin must be letters.
  * Checks run in the order of ParseFailureReason; the first failure is reported.

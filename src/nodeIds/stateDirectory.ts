@@ -136,14 +136,8 @@ export class StateDirectory {
   /** The key an instance that runs alone keeps here, or undefined when there is none. */
   async readOwnKeys(): Promise<NumberKey[] | undefined> {
     const file = join(this.path, OWN_KEY_FILE);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    return parseKeys(text, file);
+    const text = await readIfThere(file);
+    return text === undefined ? undefined : parseKeys(text, file);
   }
 
   /**
@@ -170,15 +164,20 @@ export class StateDirectory {
   }
 }
 
-/** The JSON in `file`, undefined when there is no such file, null when it is not JSON. */
-async function readJson<T>(file: string): Promise<T | undefined | null> {
-  let text: string;
+/** The text of `file`, or undefined when there is no such file. */
+async function readIfThere(file: string): Promise<string | undefined> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/** The JSON in `file`, undefined when there is no such file, null when it is not JSON. */
+async function readJson<T>(file: string): Promise<T | undefined | null> {
+  const text = await readIfThere(file);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as T;
   } catch {

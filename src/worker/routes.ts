@@ -17,7 +17,7 @@ import { secondOf } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { generationCharacter, type TrackingNumberEncoder } from '../core/numberFormat.js';
 import { SEQUENTIAL_GENERATION } from '../core/layout.js';
-import { parseTrackingNumber } from '../core/trackingNumber.js';
+import { parseTrackingNumber, upperCaseAscii } from '../core/trackingNumber.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
 import type { Logger } from '../logger.js';
 import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
@@ -217,14 +217,6 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
       }),
     );
   };
-}
-
-/**
- * a-z to A-Z, and nothing else: String#toUpperCase would also turn look-alikes
- * into letters ('ß' into 'SS', 'ı' into 'I', 'ﬀ' into 'FF').
- */
-function upperCaseAscii(text: string): string {
-  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 
 /** Why load balancers should send this instance nothing now, or undefined when it is ready. */

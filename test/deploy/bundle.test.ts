@@ -8,26 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../helpers/etcd.js';
 import { get, orderPath, ROOT, startService, TEST_KEY_FILE } from '../helpers/service.js';
+import { filesUnder } from '../helpers/files.js';
 
 const UWS_BINARY = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
 let work = '';
 let bundle = '';
-
-function files(dir: string, under = ''): string[] {
-  return readdirSync(join(dir, under), { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = under === '' ? entry.name : `${under}/${entry.name}`;
-      return entry.isDirectory() ? files(dir, path) : [path];
-    })
-    .sort();
-}
 
 before(
   () => {
@@ -48,7 +40,7 @@ after(() => {
 });
 
 test('the bundle: two bundles, one native binary, etcd’s .proto files, under 15 MB', () => {
-  assert.deepEqual(files(bundle), [
+  assert.deepEqual(filesUnder(bundle), [
     'THIRD-PARTY-LICENSES.txt',
     'main.js',
     `native/${UWS_BINARY}`,
@@ -58,7 +50,7 @@ test('the bundle: two bundles, one native binary, etcd’s .proto files, under 1
     'proto/etcd3/rpc.proto',
     'worker/worker.js',
   ]);
-  const bytes = files(bundle).reduce((sum, file) => sum + statSync(join(bundle, file)).size, 0);
+  const bytes = filesUnder(bundle).reduce((sum, file) => sum + statSync(join(bundle, file)).size, 0);
   assert.ok(bytes <= 15e6, `${bytes} bytes`);
 });
 

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeNumber, get, orderPath, ROOT, startService, TEST_KEY_FILE, type Issued } from '../helpers/service.js';
+import { filesUnder } from '../helpers/files.js';
 
 const PREFIX = '/opt/tracknum';
 const EXAMPLE_ENV = readFileSync(join(ROOT, 'scripts/systemd/tracknum.env.example'), 'utf8');
@@ -62,16 +63,6 @@ function nodeOnPath(): string {
   return spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim();
 }
 
-/** Every file under `dir`, relative to it, sorted. */
-function files(dir: string, under = ''): string[] {
-  return readdirSync(join(dir, under), { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = under === '' ? entry.name : `${under}/${entry.name}`;
-      return entry.isDirectory() ? files(dir, path) : [path];
-    })
-    .sort();
-}
-
 /** Every line `key=value` of the unit for `key`, in order. */
 function unitValues(key: string): string[] {
   return readFileSync(unitFile(), 'utf8')
@@ -96,7 +87,7 @@ after(() => {
 test('install.sh stages the bundle, the unit with node and the prefix filled in, and the configuration', () => {
   assert.equal(firstInstall.status, 0, firstInstall.output);
   // The bundle (npm run bundle) and nothing else: no node_modules, no TypeScript, no build tool.
-  assert.deepEqual(files(target()), [
+  assert.deepEqual(filesUnder(target()), [
     'dist/THIRD-PARTY-LICENSES.txt',
     'dist/main.js',
     `dist/native/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
@@ -111,7 +102,7 @@ test('install.sh stages the bundle, the unit with node and the prefix filled in,
     (JSON.parse(readFileSync(join(target(), 'dist/package.json'), 'utf8')) as { type: string }).type,
     'module',
   );
-  const bytes = files(target()).reduce((sum, file) => sum + statSync(join(target(), file)).size, 0);
+  const bytes = filesUnder(target()).reduce((sum, file) => sum + statSync(join(target(), file)).size, 0);
   assert.ok(bytes <= 15e6, `the installed payload is ${bytes} bytes, over 15 MB`);
 
   const unit = readFileSync(unitFile(), 'utf8');

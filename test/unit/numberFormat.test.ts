@@ -15,9 +15,10 @@ import {
   sequentialEncoder,
   type NumberKey,
 } from '../../src/core/numberFormat.js';
-import { COUNTER_SIZE, MAX_NODE_ID, MAX_SECOND, SEQUENTIAL_GENERATION, type Fields } from '../../src/core/layout.js';
+import { COUNTER_SIZE, SEQUENTIAL_GENERATION, type Fields } from '../../src/core/layout.js';
 import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
 import { checkCharacter } from '../helpers/checkCharacter.js';
+import { fieldsArb, referenceValue } from '../helpers/fields.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** A key made from a label, so that every run checks the same numbers. */
@@ -26,7 +27,6 @@ const keyOf = (generation: number, label = 'test'): NumberKey => ({
   key: createHash('sha256').update(`${label}-${generation}`).digest(),
 });
 
-const referenceValue = (f: Fields): bigint => (BigInt(f.second) << 32n) | (BigInt(f.nodeId) << 20n) | BigInt(f.counter);
 const withCheck = (payload: string): string => payload + checkCharacter(payload);
 
 /** The opaque reference: noble's FF1 (radix 36, empty tweak) of the 12 numerals of the value. */
@@ -39,13 +39,6 @@ function referenceSequential(origin: string, f: Fields): string {
   return withCheck(origin + 'Z' + referenceValue(f).toString(36).toUpperCase().padStart(12, '0'));
 }
 
-const rangeArb = (max: number): fc.Arbitrary<number> =>
-  fc.oneof(fc.constantFrom(0, 1, max - 1, max), fc.integer({ min: 0, max }));
-const fieldsArb: fc.Arbitrary<Fields> = fc.record({
-  second: rangeArb(MAX_SECOND),
-  nodeId: rangeArb(MAX_NODE_ID),
-  counter: rangeArb(COUNTER_SIZE - 1),
-});
 const decode = (number: string, keys: readonly NumberKey[]): ReturnType<typeof decodeTrackingNumber> => {
   const parsed = parseTrackingNumber(number);
   assert.ok(parsed.ok, number);

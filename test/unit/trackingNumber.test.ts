@@ -19,19 +19,18 @@ import {
   unixMsOfSecond,
   type Fields,
 } from '../../src/core/layout.js';
-import { parseTrackingNumber, printTrackingNumber } from '../../src/core/trackingNumber.js';
+import { parseTrackingNumber, printTrackingNumber, upperCaseAscii } from '../../src/core/trackingNumber.js';
 
 type ParseFailureReason = Extract<ReturnType<typeof parseTrackingNumber>, { ok: false }>['reason'];
 /** The range of each half of the body: 6 numerals. */
 const HALF_SIZE = 36 ** 6;
 import { checkCharacter } from '../helpers/checkCharacter.js';
+import { fieldsArb, rangeArb, referenceValue } from '../helpers/fields.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const EPOCH_MS = Date.UTC(2025, 0, 1);
 
-/** The reference packing: BigInt shifts, as the layout's picture says. */
-const referenceValue = (f: Fields): bigint => (BigInt(f.second) << 32n) | (BigInt(f.nodeId) << 20n) | BigInt(f.counter);
 const numerals = (value: number, width: number): string => value.toString(36).toUpperCase().padStart(width, '0');
 /** The reference print: the characters the layout's picture lists, and the check over them. */
 function referencePrint(origin: string, generation: number, a: number, b: number): string {
@@ -41,14 +40,6 @@ function referencePrint(origin: string, generation: number, a: number, b: number
 
 const letter = fc.constantFrom(...LETTERS.split(''));
 const originArb = fc.tuple(letter, letter).map(([a, b]) => a + b);
-/** Full range, with the extremes and their neighbours made likely. */
-const rangeArb = (max: number): fc.Arbitrary<number> =>
-  fc.oneof(fc.constantFrom(0, 1, max - 1, max), fc.integer({ min: 0, max }));
-const fieldsArb: fc.Arbitrary<Fields> = fc.record({
-  second: rangeArb(MAX_SECOND),
-  nodeId: rangeArb(MAX_NODE_ID),
-  counter: rangeArb(COUNTER_SIZE - 1),
-});
 const halfArb = rangeArb(HALF_SIZE - 1);
 const generationArb = fc.integer({ min: 0, max: SEQUENTIAL_GENERATION });
 
@@ -215,6 +206,21 @@ describe('printTrackingNumber and parseTrackingNumber', () => {
     assertFailure(at(7, 'ß'), 'characters', ["character 8 is 'ß' (U+00DF)"]);
     // The first offending character is reported, before a wrong check character.
     assertFailure(at(15, '_').slice(0, 7) + '-' + at(15, '_').slice(8), 'characters', ['character 8 ']);
+  });
+
+  it('upper-case ASCII letters only, so that no look-alike becomes a letter before parsing', () => {
+    const cases: [given: string, expected: string][] = [
+      ['us0a1b2c3d4e5f6g7', 'US0A1B2C3D4E5F6G7'],
+      ['US0A1B2C3D4E5F6G7', 'US0A1B2C3D4E5F6G7'],
+      ['straße', 'STRAßE'],
+      ['ıi', 'ıI'],
+      ['ﬀ', 'ﬀ'],
+      ['é', 'é'],
+      ['', ''],
+    ];
+    for (const [given, expected] of cases) assert.equal(upperCaseAscii(given), expected, given);
+    const lookAlike = parseTrackingNumber(upperCaseAscii('usﬀ'));
+    assert.ok(!lookAlike.ok);
   });
 
   it("reject a digit in the origin with 'characters'", () => {
