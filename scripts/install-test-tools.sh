@@ -5,6 +5,7 @@
 #   systemd      (systemd-analyze verify, for the unit file test)
 #   strace       (checks the installed service against the unit's system call filter)
 #   openssl      (certificates for the etcd TLS test)
+#   spin, gcc    (the model checker and the C compiler for its verifiers: test/model/)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -15,6 +16,8 @@ command -v etcd >/dev/null 2>&1 || packages+=(etcd-server)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v strace >/dev/null 2>&1 || packages+=(strace)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+command -v spin >/dev/null 2>&1 || packages+=(spin)
+command -v gcc >/dev/null 2>&1 || packages+=(gcc)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"
