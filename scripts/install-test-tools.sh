@@ -11,6 +11,7 @@
 #                iptables rules, the load balancers of docs/deploying.md)
 #   podman, runc (build and run the Dockerfile's image; runc because crun fails on this kernel's cgroups)
 #   debootstrap  (the offline stand-in for the image's base, node:20-bookworm-slim)
+#   spin, gcc    (the model checker and the C compiler for its verifiers: test/model/)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -31,6 +32,8 @@ has nginx || packages+=(nginx)
 command -v podman >/dev/null 2>&1 || packages+=(podman)
 command -v runc >/dev/null 2>&1 || packages+=(runc)
 command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
+command -v spin >/dev/null 2>&1 || packages+=(spin)
+command -v gcc >/dev/null 2>&1 || packages+=(gcc)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

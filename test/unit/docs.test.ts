@@ -1,0 +1,70 @@
+/**
+ * The documentation against what it documents: every link and anchor
+ * resolves, the readme's load-balancer example is the guide's (which the
+ * fault lab runs as printed, test/lab/), and every setting is in the readme.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { helpText } from '../../src/primary/config.js';
+import { ROOT } from '../helpers/service.js';
+
+const DOCUMENTS = ['readme.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
+  f.endsWith('.md'),
+);
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string): string =>
+  heading
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+const anchorsIn = (text: string): Set<string> =>
+  new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1]!)));
+/** The lines of a document's first fenced block of `language`. */
+const block = (text: string, language: string): string[] => {
+  const found = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(text);
+  assert.ok(found, `no ${language} block`);
+  return found[1]!.split('\n').filter((line) => line.trim() !== '');
+};
+
+describe('the documentation', () => {
+  it('links only to files and anchors that exist', () => {
+    for (const file of [...DOCUMENTS, 'model/README.md'].filter((f) => existsSync(join(ROOT, f)))) {
+      const text = read(file);
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const [path, anchor] = target!.split('#');
+        const resolved = path === '' ? file : join(dirname(file), path!);
+        assert.ok(existsSync(join(ROOT, resolved)), `${file} links to ${target}, which does not exist`);
+        if (anchor !== undefined && resolved.endsWith('.md')) {
+          assert.ok(anchorsIn(read(resolved)).has(anchor), `${file} links to ${target}: no such heading`);
+        }
+      }
+    }
+  });
+
+  it("shows in the readme the guide's HAProxy backend, line for line, in order (the lab runs the guide's)", () => {
+    const guide = block(read('docs/deploying.md'), 'haproxy').map((line) => line.trim());
+    let at = 0;
+    for (const line of block(read('readme.md'), 'haproxy').map((l) => l.trim())) {
+      const found = guide.indexOf(line, at);
+      assert.ok(found >= 0, `the readme's HAProxy line ${JSON.stringify(line)} is not in the guide's, in that order`);
+      at = found + 1;
+    }
+  });
+
+  it('lists every setting in the readme and in the guide', () => {
+    const variables = [...helpText({}).matchAll(/^ {2}--\S+\s+([A-Z_]+)\s/gm)].map((m) => m[1]!);
+    assert.ok(variables.includes('PORT') && variables.includes('ETCD_PASSWORD'), variables.join(', '));
+    const readme = read('readme.md');
+    const guide = read('docs/deploying.md');
+    for (const variable of variables) {
+      const short = variable.startsWith('ETCD_') ? 'ETCD_' : variable;
+      assert.ok(readme.includes(short), `the readme does not mention ${variable}`);
+      assert.ok(guide.includes(`\`${variable}\``), `the deploying guide does not list ${variable}`);
+    }
+  });
+});
