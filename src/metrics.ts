@@ -12,7 +12,7 @@ import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlB
 import { notIssuingReason } from './core/issuing.js';
 import { secondOf } from './core/layout.js';
 import { ERRORS } from './errors.js';
-import { ORDER_PARAMETERS } from './validation/orderQuery.js';
+import { ORDER_PARAMETER_NAMES } from './validation/orderParameters.js';
 
 /** The most worker threads an instance runs: the counters have a region for each. */
 export const MAX_WORKERS = 256;
@@ -34,7 +34,7 @@ STATUSES.forEach((status, i) => (STATUS_INDEX[status] = i));
 const STATUS_LABELS = [...STATUSES.map(String), 'other'];
 
 /** Parameters named in validation failures; 'other' is an unknown or malformed one. */
-const VALIDATED = [...ORDER_PARAMETERS, 'other'] as const;
+const VALIDATED = [...ORDER_PARAMETER_NAMES, 'other'];
 
 /** Upper bounds (seconds) of the handler latency histogram of GET /next-tracking-number. */
 export const LATENCY_BUCKETS = [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01] as const;
@@ -84,9 +84,9 @@ export class WorkerMetrics {
     this.#values[this.#base + ISSUED]! += 1;
   }
 
-  /** A validation failure naming ORDER_PARAMETERS[parameter], or -1 for an unknown or malformed one. */
+  /** A validation failure naming ORDER_PARAMETER_NAMES[parameter], or -1 for an unknown or malformed one. */
   invalid(parameter: number): void {
-    const index = parameter >= 0 && parameter < ORDER_PARAMETERS.length ? parameter : ORDER_PARAMETERS.length;
+    const index = parameter >= 0 && parameter < ORDER_PARAMETER_NAMES.length ? parameter : ORDER_PARAMETER_NAMES.length;
     this.#values[this.#base + INVALID + index]! += 1;
   }
 

@@ -16,7 +16,8 @@ import { parseTrackingNumber } from '../core/trackingNumber.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
 import type { Logger } from '../logger.js';
 import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
-import { parameterIndex, parseOrderQuery } from '../validation/orderQuery.js';
+import { indexOf, parameterIndex } from '../validation/orderParameters.js';
+import { parseOrderQuery, rawNonAsciiProblems, type ParameterProblem } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
 import type { Replies } from './replies.js';
@@ -35,6 +36,9 @@ const MAX_QUERY_LENGTH = 3072;
  * see docs/errors.md.
  */
 const MAX_HEADER_BYTES = 16 * 1024;
+
+/** The slot of the origin, which a tracking number starts with. */
+const ORIGIN = indexOf('origin_country_id');
 
 export interface RouteContext {
   control: ControlBlock;
@@ -150,12 +154,9 @@ function issueTrackingNumber(context: RouteContext): Handler {
       });
     }
     const parsed = parseOrderQuery(raw);
-    if (!parsed.ok) {
-      for (const problem of parsed.problems) counters.invalid(parameterIndex(problem.parameter));
-      return replies.problem(res, 'INVALID_PARAMETERS', {
-        detail: parsed.problems.map((p) => p.detail).join('; '),
-        extensions: { errors: parsed.problems },
-      });
+    const problems = rawNonAsciiProblems(raw) ?? (parsed.ok ? undefined : parsed.problems);
+    if (problems !== undefined || !parsed.ok) {
+      return invalidParameters(res, context, problems ?? []);
     }
     const now = Date.now();
     const second = secondOf(now);
@@ -167,10 +168,18 @@ function issueTrackingNumber(context: RouteContext): Handler {
       return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
     }
     counters.issued();
-    const order = parsed.query;
-    const trackingNumber = encoder.encode(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
-    return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
+    const values = parsed.values;
+    const trackingNumber = encoder.encode(values[ORIGIN]!, drawn.second, drawn.nodeId, drawn.counter);
+    return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), values));
   };
+}
+
+function invalidParameters(res: HttpResponse, context: RouteContext, problems: readonly ParameterProblem[]): number {
+  for (const problem of problems) context.counters.invalid(parameterIndex(problem.parameter));
+  return context.replies.problem(res, 'INVALID_PARAMETERS', {
+    detail: problems.map((p) => p.detail).join('; '),
+    extensions: { errors: problems },
+  });
 }
 
 function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuingReason): number {
