@@ -5,22 +5,22 @@
  * they answered, which `guarded` counts.
  */
 import { performance } from 'node:perf_hooks';
-import type { Allocation, Allocator } from '../core/allocator.js';
+import type { Allocation } from '../core/allocator.js';
 import { isDraining, isLeaseTrusted, isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
 import { NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
-import { generationCharacter, type TrackingNumberEncoder } from '../core/numberFormat.js';
+import { generationCharacter } from '../core/numberFormat.js';
 import { SEQUENTIAL_GENERATION } from '../core/layout.js';
 import { parseTrackingNumber } from '../core/trackingNumber.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
-import type { Logger } from '../logger.js';
-import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
-import { indexOf, parameterIndex } from '../validation/orderParameters.js';
+import { ROUTE_INDEX, ROUTES, type Route } from '../metrics.js';
+import { parameterIndex } from '../validation/orderParameters.js';
 import { parseOrderQuery, rawNonAsciiProblems, type ParameterProblem } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
-import type { Replies } from './replies.js';
+import { batchHandler } from './batch.js';
+import { ANSWERED_LATER, notIssuing, ORIGIN, type Handler, type RouteContext } from './context.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
 /**
@@ -37,25 +37,6 @@ const MAX_QUERY_LENGTH = 3072;
  */
 const MAX_HEADER_BYTES = 16 * 1024;
 
-/** The slot of the origin, which a tracking number starts with. */
-const ORIGIN = indexOf('origin_country_id');
-
-export interface RouteContext {
-  control: ControlBlock;
-  allocator: Allocator;
-  encoder: TrackingNumberEncoder;
-  counters: WorkerMetrics;
-  replies: Replies;
-  /** The /metrics text. */
-  metrics: () => string;
-  log: Logger;
-  /** Log every request (LOG_REQUESTS); off on the hot path by default. */
-  logRequests: boolean;
-}
-
-/** Answers a request and returns the status it answered. */
-type Handler = (res: HttpResponse, req: HttpRequest) => number;
-
 export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   const { replies } = context;
   const guard = (handler: Handler, route: Route = 'other'): ((res: HttpResponse, req: HttpRequest) => void) =>
@@ -71,6 +52,18 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   };
 
   resource('next-tracking-number', '/next-tracking-number', nextTrackingNumber(context));
+  const onlyPost: Handler = (res) =>
+    replies.problem(res, 'METHOD_NOT_ALLOWED', {
+      detail: 'this resource only answers POST',
+      headers: { Allow: 'POST' },
+    });
+  app
+    .post('/tracking-numbers', guard(batchHandler(context, ROUTE_INDEX.batch), 'batch'))
+    .head(
+      '/tracking-numbers',
+      guard((res) => replies.empty(res, 405, { Allow: 'POST' }), 'batch'),
+    )
+    .any('/tracking-numbers', guard(onlyPost, 'batch'));
   resource('tracking-numbers', '/tracking-numbers/:number', lookUpTrackingNumber(context));
   resource(
     'healthz',
@@ -116,6 +109,8 @@ function guarded(
         res.close();
       }
     }
+    // A handler that answers later (a request body) counts and logs its answer itself.
+    if (status === ANSWERED_LATER) return;
     context.counters.request(route, status);
     if (context.logRequests) {
       // Still inside the uWS callback, so req is valid.
@@ -179,13 +174,6 @@ function invalidParameters(res: HttpResponse, context: RouteContext, problems: r
   return context.replies.problem(res, 'INVALID_PARAMETERS', {
     detail: problems.map((p) => p.detail).join('; '),
     extensions: { errors: problems },
-  });
-}
-
-function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuingReason): number {
-  return context.replies.problem(res, 'NOT_ISSUING', {
-    detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
-    headers: { 'Retry-After': '1' },
   });
 }
 
