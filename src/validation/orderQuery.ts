@@ -48,16 +48,23 @@ const REPAIRS = ORDER_PARAMETERS.flatMap((entry, index) =>
   'repairQueryValue' in entry ? [[index, entry.repairQueryValue] as const] : [],
 );
 
+/** Per name length, the character codes of the names of that length and their slots. */
+const CODES_BY_LENGTH: readonly (readonly (readonly [readonly number[], number])[] | undefined)[] = BY_LENGTH.map(
+  (group) => group?.map(([name, index]) => [Array.from(name, (c) => c.charCodeAt(0)), index] as const),
+);
+
 /**
  * Slot of the parameter whose raw (not encoded) name is raw[start, end), or -1.
- * Compares in place: no slice of the name.
+ * Compares character codes in place: no slice of the name (measured faster
+ * than a slice compared with ===, and than startsWith at a position).
  */
 function parameterIndexAt(raw: string, start: number, end: number): number {
-  const candidates = BY_LENGTH[end - start];
+  const candidates = CODES_BY_LENGTH[end - start];
   if (candidates === undefined) return -1;
-  for (let i = 0; i < candidates.length; i++) {
-    const candidate = candidates[i]!;
-    if (raw.startsWith(candidate[0], start)) return candidate[1];
+  next: for (let i = 0; i < candidates.length; i++) {
+    const [codes, index] = candidates[i]!;
+    for (let k = 0; k < codes.length; k++) if (raw.charCodeAt(start + k) !== codes[k]) continue next;
+    return index;
   }
   return -1;
 }

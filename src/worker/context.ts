@@ -19,6 +19,8 @@ export interface RouteContext {
   replies: Replies;
   /** The /metrics text. */
   metrics: () => string;
+  /** The OpenAPI document, as served. */
+  openApi: string;
   log: Logger;
   /** Log every request (LOG_REQUESTS); off on the hot path by default. */
   logRequests: boolean;

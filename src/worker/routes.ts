@@ -75,6 +75,7 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
     replies.empty(res, notReadyReason(context.control) === undefined ? 200 : 503),
   );
   resource('metrics', '/metrics', (res) => replies.text(res, 'text/plain; version=0.0.4', context.metrics()));
+  resource('openapi', '/openapi.json', (res) => replies.json(res, 200, context.openApi));
   app.head(
     '/*',
     guard((res) => replies.empty(res, 404)),
