@@ -27,9 +27,18 @@ export function jsonString(value: string): string {
   return needsEscape(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
-/** `{"name":` or `,"name":` before each value (names are plain ASCII identifiers: nothing to escape). */
-const MEMBER_PREFIXES = ORDER_PARAMETERS.map(({ name }, index) => `${index === 0 ? '{' : ','}"${name}":`);
-const JSON_SAFE = ORDER_PARAMETERS.map((entry) => 'jsonSafe' in entry && entry.jsonSafe);
+const JSON_SAFE = ORDER_PARAMETERS.map((entry) => 'jsonSafe' in entry && entry.jsonSafe === true);
+/**
+ * The text between values: the previous value's closing quote (when pasted
+ * as is), then `{"name":` or `,"name":`, then this value's opening quote (when
+ * pasted as is), so that each value costs one concatenation. Names are plain
+ * ASCII identifiers: nothing to escape.
+ */
+const BEFORE = ORDER_PARAMETERS.map(
+  ({ name }, index) =>
+    `${index > 0 && JSON_SAFE[index - 1] ? '"' : ''}${index === 0 ? '{' : ','}"${name}":${JSON_SAFE[index] ? '"' : ''}`,
+);
+const AFTER_LAST = JSON_SAFE[PARAMETER_COUNT - 1] ? '"' : '';
 
 /**
  * `{"origin_country_id":...,...}` for values that passed validation, plus
@@ -39,9 +48,9 @@ export function orderJson(values: readonly string[], tail = ''): string {
   let json = '';
   for (let index = 0; index < PARAMETER_COUNT; index++) {
     const value = values[index]!;
-    json += MEMBER_PREFIXES[index]! + (JSON_SAFE[index] ? `"${value}"` : jsonString(value));
+    json += BEFORE[index]! + (JSON_SAFE[index] ? value : jsonString(value));
   }
-  return `${json}${tail}}`;
+  return `${json}${AFTER_LAST}${tail}}`;
 }
 
 /**

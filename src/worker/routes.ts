@@ -16,7 +16,7 @@ import { parseTrackingNumber } from '../core/trackingNumber.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
 import { ROUTE_INDEX, ROUTES, type Route } from '../metrics.js';
 import { parameterIndex } from '../validation/orderParameters.js';
-import { parseOrderQuery, rawNonAsciiProblems, type ParameterProblem } from '../validation/orderQuery.js';
+import { parseRequestQuery, type ParameterProblem } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
 import { batchHandler } from './batch.js';
@@ -149,11 +149,8 @@ function issueTrackingNumber(context: RouteContext): Handler {
         detail: `the query string has ${raw.length} characters; at most ${MAX_QUERY_LENGTH} are accepted`,
       });
     }
-    const parsed = parseOrderQuery(raw);
-    const problems = rawNonAsciiProblems(raw) ?? (parsed.ok ? undefined : parsed.problems);
-    if (problems !== undefined || !parsed.ok) {
-      return invalidParameters(res, context, problems ?? []);
-    }
+    const parsed = parseRequestQuery(raw);
+    if (!parsed.ok) return invalidParameters(res, context, parsed.problems);
     const now = Date.now();
     const second = secondOf(now);
     // The lease is checked after drawing, like the generation inside next(): had it run out
