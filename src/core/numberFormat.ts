@@ -118,9 +118,25 @@ export class OpaqueEncoder implements TrackingNumberEncoder {
   #runA = new Float64Array(0);
   #runB = new Float64Array(0);
 
-  /** A batch's numbers, every run's counters encrypted together: one AES call per FF1 round for them all. */
+  /**
+   * A batch's numbers, every run's counters encrypted together: one AES call
+   * per FF1 round for them all. A batch smaller than the encrypt-ahead block
+   * goes number by number through encode() instead: its counters come from
+   * the allocator's current block, which that block has (mostly) encrypted
+   * already, where an FF1 call of its own would cost ten AES calls for a few
+   * values.
+   */
   encodeRuns(runs: readonly Run[], origins: readonly string[]): string[] {
     const total = origins.length;
+    if (total < this.#batch) {
+      const numbers: string[] = [];
+      for (const run of runs) {
+        for (let i = 0; i < run.count; i++) {
+          numbers.push(this.encode(origins[numbers.length]!, run.second, run.nodeId, run.counter + i));
+        }
+      }
+      return numbers;
+    }
     if (this.#runA.length < total) {
       this.#runA = new Float64Array(total);
       this.#runB = new Float64Array(total);
