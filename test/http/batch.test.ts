@@ -122,6 +122,17 @@ describe('POST /tracking-numbers', () => {
     assert.equal((await issuedTotal()) - before, numbers.length);
   });
 
+  it('reads a chunked body as well', async () => {
+    const answer = await post(
+      service.port,
+      '/tracking-numbers',
+      { orders: [{ ...EXAMPLE_ORDER, parcels: 2 }] },
+      { headers: { 'Transfer-Encoding': 'chunked' } },
+    );
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal(answer.json<BatchIssued>().orders[0]!.tracking_numbers.length, 2);
+  });
+
   it('counts batches and their numbers in /metrics', async () => {
     const [batches, numbers] = [
       await metric('tracknum_batches_total'),
