@@ -16,20 +16,26 @@
  * 3. Start to ready of the two builds of tracknum, started one after the other,
  *    BENCH_STARTS times each, and the two compared figure by figure.
  *
+ * 4. Batch issuance (POST /tracking-numbers) on the built service: numbers per
+ *    second, server CPU time per number and p99 for batches of 1, 10, 100 and
+ *    1,000 numbers, as one order with many parcels and as many orders of one.
+ *
  * Environment: BENCH_DURATION (seconds per measurement, default 5), BENCH_WARMUP
  * (seconds, default 2), BENCH_ROUNDS (turns of the headline configuration, default 3),
  * WORKERS (default: all cores), BENCH_MICRO_MS (default 1000), BENCH_STARTS (starts of
- * each build, default 7), BENCH_SKIP ("micro", "scaling", "starts", comma-separated) to
- * shorten a run.
+ * each build, default 7), BENCH_SKIP ("micro", "servers", "scaling", "starts", "bundle",
+ * "fastify", "batch", comma-separated) to shorten a run, BENCH_BASELINE (a checkout of another
+ * version with its dist/ built: measured as "tracknum (baseline)" in the same rounds).
  * Figures on a shared machine are noisy: compare the ratios within one run.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newKeyLine } from '../src/numberSpace/keys.js';
 import { bundleServer } from './lib/bundle.js';
+import { batchBody, BATCH_SHAPES, type BatchShape } from './lib/batches.js';
 import { runLoad, wrkAvailable, type Generator, type LoadResult } from './lib/load.js';
 import { probePort } from '../src/primary/portProbe.js';
 import { startServer, treeCpuSeconds, treeRssBytes, type RunningServer } from './lib/processes.js';
@@ -47,6 +53,8 @@ const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
 const STARTS = positiveNumber('BENCH_STARTS', 7);
 const SKIP = new Set((process.env['BENCH_SKIP'] ?? '').split(',').filter(Boolean));
 const PATH = `/next-tracking-number?${EXAMPLE_QUERY}`;
+/** Another version of the service to measure alongside (its checkout, dist/ built), or undefined. */
+const BASELINE = process.env['BENCH_BASELINE'] || undefined;
 /** The production build (npm run bundle), which npm run bench makes first. */
 const BUNDLE_MAIN = join(ROOT, 'dist/bundle/main.js');
 /**
@@ -57,21 +65,30 @@ const TRACKNUM = {
   tracknum: { main: 'dist/main.js', format: 'opaque', nodeId: '4093' },
   'tracknum (bundle)': { main: BUNDLE_MAIN, format: 'opaque', nodeId: '4092' },
   'tracknum (sequential)': { main: BUNDLE_MAIN, format: 'sequential', nodeId: '4091' },
+  'tracknum (baseline)': { main: join(BASELINE ?? ROOT, 'dist/main.js'), format: 'opaque', nodeId: '4090' },
 } as const;
 /** One tracking-number key for the opaque servers, as an operator's key file holds it. */
 const KEY_FILE = join(mkdtempSync(join(tmpdir(), 'tracknum-bench-key-')), 'tracking-number.key');
-writeFileSync(KEY_FILE, `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+writeFileSync(KEY_FILE, `${newKeyLine(0)}\n`, { mode: 0o600 });
 /** The ceiling and the alternative, bundled to plain JavaScript in main(). */
 const BUNDLES = { ceiling: '', fastify: '' };
 
 type ServerName = 'ceiling (bare uWS)' | keyof typeof TRACKNUM | 'fastify + cluster';
-const SERVERS: readonly ServerName[] = [
-  'ceiling (bare uWS)',
-  'tracknum',
-  'tracknum (bundle)',
-  'tracknum (sequential)',
-  'fastify + cluster',
-];
+const SERVERS: readonly ServerName[] = (
+  [
+    'ceiling (bare uWS)',
+    'tracknum',
+    'tracknum (bundle)',
+    'tracknum (sequential)',
+    'tracknum (baseline)',
+    'fastify + cluster',
+  ] as const
+).filter(
+  (server) =>
+    !((server === 'tracknum (bundle)' || server === 'tracknum (sequential)') && SKIP.has('bundle')) &&
+    !(server === 'fastify + cluster' && SKIP.has('fastify')) &&
+    !(server === 'tracknum (baseline)' && BASELINE === undefined),
+);
 /** The two builds of the service: tspc's dist/ and the bundle. */
 const BUILDS = ['tracknum', 'tracknum (bundle)'] as const;
 
@@ -109,7 +126,12 @@ function fail(message: string): never {
 function checkPrerequisites(): { generators: Generator[] } {
   if (!existsSync(join(ROOT, 'dist/main.js')))
     fail('dist/main.js is missing: run `npm run build` first (npm run bench does)');
-  if (!existsSync(BUNDLE_MAIN)) fail('dist/bundle/main.js is missing: run `npm run bundle` first (npm run bench does)');
+  if (!SKIP.has('bundle') && !existsSync(BUNDLE_MAIN)) {
+    fail('dist/bundle/main.js is missing: run `npm run bundle` first (npm run bench does)');
+  }
+  if (BASELINE !== undefined && !existsSync(join(BASELINE, 'dist/main.js'))) {
+    fail(`BENCH_BASELINE: ${join(BASELINE, 'dist/main.js')} is missing: build that checkout first`);
+  }
   for (const module of ['fastify', 'autocannon', 'esbuild', 'uWebSockets.js']) {
     if (!existsSync(join(ROOT, 'node_modules', module))) fail(`node_modules/${module} is missing: run \`npm ci\``);
   }
@@ -129,7 +151,8 @@ async function start(server: ServerName, workers: number): Promise<{ running: Ru
       return { running: await startServer(server, [node, BUNDLES.fastify], env, ROOT), cleanup: () => {} };
     case 'tracknum':
     case 'tracknum (bundle)':
-    case 'tracknum (sequential)': {
+    case 'tracknum (sequential)':
+    case 'tracknum (baseline)': {
       const stateDir = mkdtempSync(join(tmpdir(), 'tracknum-bench-'));
       const { main, format, nodeId } = TRACKNUM[server];
       const running = await startServer(
@@ -225,6 +248,72 @@ async function serverBenchmarks(generators: Generator[]): Promise<{ runs: Measur
     }
   }
   return { runs, facts };
+}
+
+interface BatchMeasurement extends LoadResult {
+  shape: BatchShape;
+  numbersPerSecond: number;
+  /** Server CPU time (whole process tree) per number issued, microseconds. */
+  cpuMicrosPerNumber: number;
+}
+
+/**
+ * POST /tracking-numbers on the built service, all cores, 100 connections,
+ * each batch shape in turn (wrk only: it sends the same body every time).
+ */
+async function batchBenchmarks(): Promise<BatchMeasurement[]> {
+  const { running, cleanup } = await start('tracknum', ALL_CORES);
+  const measurements: BatchMeasurement[] = [];
+  try {
+    const url = `http://127.0.0.1:${running.port}/tracking-numbers`;
+    const connections = 100;
+    await runLoad('wrk', { url, connections, durationSeconds: WARMUP, jsonBody: batchBody(BATCH_SHAPES.at(-1)!) });
+    for (const shape of BATCH_SHAPES) {
+      const cpuBefore = treeCpuSeconds(running.pid);
+      const result = await runLoad('wrk', { url, connections, durationSeconds: DURATION, jsonBody: batchBody(shape) });
+      const cpuSeconds = treeCpuSeconds(running.pid) - cpuBefore;
+      const numbers = Math.max(1, result.requests - result.non2xx) * shape.orders * shape.parcelsPerOrder;
+      const measurement = {
+        ...result,
+        shape,
+        numbersPerSecond: result.requestsPerSecond * shape.orders * shape.parcelsPerOrder,
+        cpuMicrosPerNumber: (cpuSeconds * 1e6) / numbers,
+      };
+      measurements.push(measurement);
+      console.error(
+        `  batch ${shape.orders} x ${shape.parcelsPerOrder}: ${rate(measurement.numbersPerSecond)} numbers/s, ` +
+          `p99 ${result.p99Ms.toFixed(2)} ms, ${result.non2xx} non-2xx`,
+      );
+    }
+  } finally {
+    await running.stop();
+    cleanup();
+  }
+  return measurements;
+}
+
+function batchTable(measurements: readonly BatchMeasurement[]): string {
+  const lines = [
+    '| numbers per request | orders x parcels | requests/s | numbers/s | server CPU per number | p50 | p99 | errors + non-2xx |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const m of measurements) {
+    lines.push(
+      `| ${rate(m.shape.orders * m.shape.parcelsPerOrder)} | ${m.shape.orders} x ${m.shape.parcelsPerOrder} | ` +
+        `${rate(m.requestsPerSecond)} | ${rate(m.numbersPerSecond)} | ${m.cpuMicrosPerNumber.toFixed(2)} µs | ` +
+        `${ms(m.p50Ms)} ms | ${ms(m.p99Ms)} ms | ${m.errors + m.non2xx} |`,
+    );
+  }
+  const largest = Math.max(...measurements.map((m) => m.shape.orders * m.shape.parcelsPerOrder));
+  for (const m of measurements.filter((each) => each.shape.orders * each.shape.parcelsPerOrder === largest)) {
+    const met = m.numbersPerSecond >= 1e6;
+    lines.push(
+      '',
+      `Target (issue 9): >= 1,000,000 numbers/s per instance at ${rate(largest)} numbers per request ` +
+        `(${m.shape.orders} x ${m.shape.parcelsPerOrder}): ${rate(m.numbersPerSecond)}, ${met ? 'met' : '**not met**'}.`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -448,6 +537,26 @@ function formatsTable(runs: readonly Measurement[], generator: Generator): strin
   ].join('\n');
 }
 
+/** Median (lowest..highest) of `pick(a) / pick(b)` over the rounds where both were measured at 100 connections. */
+function pairedRatios(
+  runs: readonly Measurement[],
+  a: ServerName,
+  b: ServerName,
+  generator: Generator,
+  pick: (r: Measurement) => number,
+): string | undefined {
+  const of = (server: ServerName) =>
+    runs.filter(
+      (r) => r.server === server && r.workers === ALL_CORES && r.generator === generator && r.connections === 100,
+    );
+  const ratios = of(a).flatMap((x) => {
+    const y = of(b).find((each) => each.round === x.round);
+    return y === undefined ? [] : [pick(x) / pick(y)];
+  });
+  if (ratios.length === 0) return undefined;
+  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)})`;
+}
+
 /** The issue's targets, each with the figure it was judged on. Informative only: benchmarks assert nothing. */
 function targets(runs: readonly Measurement[], generator: Generator, micro: readonly MicroResult[]): string {
   const at100 = (server: ServerName) => find(runs, server, ALL_CORES, generator, 100);
@@ -465,6 +574,15 @@ function targets(runs: readonly Measurement[], generator: Generator, micro: read
     // Steadier on a shared machine than requests/s: what each answer costs the server, against the ceiling.
     const cpu = service.cpuOfCeiling;
     row('(same, as server CPU time per request: ceiling / service)', cpu.toFixed(2), cpu >= 0.9);
+    row('issue 9: server CPU time per request >= 0.85 of the ceiling (ceiling / service)', cpu.toFixed(2), cpu >= 0.85);
+  }
+  const paired = pairedRatios(runs, 'tracknum', 'tracknum (baseline)', generator, (r) => r.cpuMicrosPerRequest);
+  if (paired !== undefined) {
+    row(
+      'issue 9: the GET no slower than the baseline (server CPU per request, this / baseline, same round)',
+      paired,
+      Number(paired.split(' ')[0]) <= 1.02,
+    );
   }
   if (service !== undefined && fastify !== undefined) {
     const times = service.requestsPerSecond / fastify.requestsPerSecond;
@@ -529,7 +647,8 @@ async function main(): Promise<void> {
   console.error(`bench: ${DURATION} s per measurement, ${ALL_CORES} workers; ${host}`);
   const micro = SKIP.has('micro') ? [] : await runMicroBenchmarks(ALL_CORES, MICRO_MS);
   const starts = SKIP.has('starts') ? new Map<ServerName, number[]>() : await startTimes();
-  const { runs, facts } = await serverBenchmarks(generators);
+  const { runs, facts } = SKIP.has('servers') ? { runs: [], facts: [] } : await serverBenchmarks(generators);
+  const batches = SKIP.has('batch') || !generators.includes('wrk') ? [] : await batchBenchmarks();
   const [oneAfter] = loadavg();
   const headlineGenerator = generators[0]!;
   const report = [
@@ -558,6 +677,14 @@ async function main(): Promise<void> {
       ? []
       : [`### Scaling (${headlineGenerator})`, '', scalingTable(runs, headlineGenerator), '']),
     ...(micro.length === 0 ? [] : ['### Pieces of the hot path', '', formatMicroTable(micro), '']),
+    ...(batches.length === 0
+      ? []
+      : [
+          `### Batch issuance: POST /tracking-numbers (wrk, 100 connections, ${ALL_CORES} workers)`,
+          '',
+          batchTable(batches),
+          '',
+        ]),
     `### Targets (${headlineGenerator})`,
     '',
     targets(runs, headlineGenerator, micro),

@@ -16,6 +16,11 @@ interface Declared {
 export const ERRORS = {
   // Answered to clients.
   INVALID_PARAMETERS: { status: 400, title: 'Invalid query parameters' },
+  INVALID_BODY: { status: 400, title: 'Invalid request body' },
+  MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  CONTENT_TOO_LARGE: { status: 413, title: 'Content too large' },
+  BODY_TIMEOUT: { status: 408, title: 'Request body timed out' },
   MALFORMED_TRACKING_NUMBER: { status: 400, title: 'Malformed tracking number' },
   CHECK_CHARACTER_MISMATCH: { status: 422, title: 'Tracking number fails its check character' },
   NOT_FOUND: { status: 404, title: 'Not found' },

@@ -12,13 +12,22 @@ import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlB
 import { notIssuingReason } from './core/issuing.js';
 import { secondOf } from './core/layout.js';
 import { ERRORS } from './errors.js';
-import { ORDER_PARAMETERS } from './validation/orderQuery.js';
+import { ORDER_PARAMETER_NAMES } from './validation/orderParameters.js';
 
 /** The most worker threads an instance runs: the counters have a region for each. */
 export const MAX_WORKERS = 256;
 
 /** Routes as counted; everything unrouted is 'other'. */
-export const ROUTES = ['next-tracking-number', 'tracking-numbers', 'healthz', 'readyz', 'metrics', 'other'] as const;
+export const ROUTES = [
+  'next-tracking-number',
+  'batch',
+  'tracking-numbers',
+  'healthz',
+  'readyz',
+  'metrics',
+  'openapi',
+  'other',
+] as const;
 export type Route = (typeof ROUTES)[number];
 export const ROUTE_INDEX: Readonly<Record<Route, number>> = Object.fromEntries(ROUTES.map((r, i) => [r, i])) as Record<
   Route,
@@ -34,7 +43,7 @@ STATUSES.forEach((status, i) => (STATUS_INDEX[status] = i));
 const STATUS_LABELS = [...STATUSES.map(String), 'other'];
 
 /** Parameters named in validation failures; 'other' is an unknown or malformed one. */
-const VALIDATED = [...ORDER_PARAMETERS, 'other'] as const;
+const VALIDATED = [...ORDER_PARAMETER_NAMES, 'other'];
 
 /** Upper bounds (seconds) of the handler latency histogram of GET /next-tracking-number. */
 const LATENCY_BUCKETS = [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01] as const;
@@ -42,7 +51,9 @@ const LATENCY_BUCKETS = [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002,
 // Worker region layout.
 const REQUESTS = 0;
 const ISSUED = REQUESTS + ROUTES.length * STATUS_LABELS.length;
-const INVALID = ISSUED + 1;
+const BATCHES = ISSUED + 1;
+const BATCH_NUMBERS = BATCHES + 1;
+const INVALID = BATCH_NUMBERS + 1;
 const LATENCY = INVALID + VALIDATED.length; // one per bucket, then +Inf
 const LATENCY_SUM = LATENCY + LATENCY_BUCKETS.length + 1;
 const WORKER_FIELDS = LATENCY_SUM + 1;
@@ -84,9 +95,16 @@ export class WorkerMetrics {
     this.#values[this.#base + ISSUED]! += 1;
   }
 
-  /** A validation failure naming ORDER_PARAMETERS[parameter], or -1 for an unknown or malformed one. */
+  /** A batch answered with its `numbers` numbers. */
+  batchIssued(numbers: number): void {
+    this.#values[this.#base + ISSUED]! += numbers;
+    this.#values[this.#base + BATCHES]! += 1;
+    this.#values[this.#base + BATCH_NUMBERS]! += numbers;
+  }
+
+  /** A validation failure naming ORDER_PARAMETER_NAMES[parameter], or -1 for an unknown or malformed one. */
   invalid(parameter: number): void {
-    const index = parameter >= 0 && parameter < ORDER_PARAMETERS.length ? parameter : ORDER_PARAMETERS.length;
+    const index = parameter >= 0 && parameter < ORDER_PARAMETER_NAMES.length ? parameter : ORDER_PARAMETER_NAMES.length;
     this.#values[this.#base + INVALID + index]! += 1;
   }
 
@@ -169,7 +187,16 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
     lines.push(`tracknum_numbers_issued_total{worker="${i + 1}"} ${count}`),
   );
 
-  family('tracknum_validation_failures_total', 'counter', 'Rejected parameters of GET /next-tracking-number.');
+  family('tracknum_batches_total', 'counter', 'Batches issued (POST /tracking-numbers answered 200).');
+  lines.push(`tracknum_batches_total ${sum(values, workers, BATCHES)}`);
+  family('tracknum_batch_numbers_issued_total', 'counter', 'Tracking numbers issued by batches (also counted above).');
+  lines.push(`tracknum_batch_numbers_issued_total ${sum(values, workers, BATCH_NUMBERS)}`);
+
+  family(
+    'tracknum_validation_failures_total',
+    'counter',
+    'Rejected order parameters, of GET /next-tracking-number queries and batch orders.',
+  );
   VALIDATED.forEach((parameter, p) =>
     lines.push(`tracknum_validation_failures_total{parameter="${parameter}"} ${sum(values, workers, INVALID + p)}`),
   );

@@ -5,6 +5,9 @@
  * Both run as child processes so that the harness itself stays idle.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type Generator = 'wrk' | 'autocannon';
@@ -13,6 +16,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** A POST with this JSON body instead of a GET (wrk only). */
+  jsonBody?: string;
 }
 
 export interface LoadResult {
@@ -40,10 +45,26 @@ export async function runLoad(generator: Generator, options: LoadOptions): Promi
   return generator === 'wrk' ? runWrk(options) : runAutocannon(options);
 }
 
-async function runWrk({ url, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+async function runWrk({ url, connections, durationSeconds, jsonBody }: LoadOptions): Promise<LoadResult> {
   const threads = Math.min(2, connections);
-  const args = ['-t', `${threads}`, '-c', `${connections}`, '-d', `${durationSeconds}s`, '-s', WRK_REPORT, url];
-  const output = await run('wrk', args);
+  // A POST: the report script, preceded by the request, in a script of its own.
+  const scratch = jsonBody === undefined ? undefined : mkdtempSync(join(tmpdir(), 'tracknum-wrk-'));
+  let script = WRK_REPORT;
+  if (scratch !== undefined) {
+    script = join(scratch, 'post.lua');
+    writeFileSync(
+      script,
+      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${luaString(jsonBody!)}\n` +
+        readFileSync(WRK_REPORT, 'utf8'),
+    );
+  }
+  const args = ['-t', `${threads}`, '-c', `${connections}`, '-d', `${durationSeconds}s`, '-s', script, url];
+  let output: string;
+  try {
+    output = await run('wrk', args);
+  } finally {
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }
   const line = /^WRK_JSON (.*)$/m.exec(output)?.[1];
   if (line === undefined) throw new Error(`wrk printed no report:\n${output}`);
   const r = JSON.parse(line) as Record<string, number>;
@@ -69,7 +90,15 @@ interface AutocannonJson {
   non2xx: number;
 }
 
-async function runAutocannon({ url, connections, durationSeconds }: LoadOptions): Promise<LoadResult> {
+/** A Lua long string holding `text` (a level of '=' that the text does not contain). */
+function luaString(text: string): string {
+  let level = '';
+  while (text.includes(`]${level}]`)) level += '=';
+  return `[${level}[${text}]${level}]`;
+}
+
+async function runAutocannon({ url, connections, durationSeconds, jsonBody }: LoadOptions): Promise<LoadResult> {
+  if (jsonBody !== undefined) throw new Error('POST bodies are sent with wrk only');
   const output = await run(process.execPath, [
     AUTOCANNON,
     '-c',

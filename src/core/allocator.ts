@@ -26,6 +26,14 @@ export interface Allocation {
   counter: number;
 }
 
+/** Consecutive counters [counter, counter + count) of one second, under one node ID. */
+export interface Run {
+  readonly nodeId: number;
+  readonly second: number;
+  readonly counter: number;
+  readonly count: number;
+}
+
 export class Allocator {
   readonly #control: ControlBlock;
   readonly #size: number;
@@ -75,6 +83,40 @@ export class Allocator {
     out.nodeId = this.#nodeId;
     out.second = this.#second;
     out.counter = counter;
+    return true;
+  }
+
+  /**
+   * Draws `count` numbers at once, for a batch: the rest of the current block
+   * first, then whole blocks from the shared clock (one atomic step per block,
+   * not per number), as runs of consecutive counters. False when they cannot
+   * all be issued now; then no run may be used (and `runs` may hold some).
+   *
+   * The seqlock check is made once, after the last counter is drawn: every run
+   * must have been taken under the generation that is still current then, as
+   * for a single number.
+   */
+  drawRuns(wallSecond: number, count: number, runs: Run[]): boolean {
+    runs.length = 0;
+    let generation = 0;
+    let remaining = count;
+    while (remaining > 0) {
+      if (this.#counter >= this.#end || wallSecond > this.#second) {
+        const current = readGeneration(this.#control);
+        if (current === 0 || !this.#refill(current, wallSecond)) return false;
+      }
+      // Runs from blocks taken under two generations: the primary changed node ID or clock meanwhile.
+      if (generation !== 0 && this.#generation !== generation) return false;
+      generation = this.#generation;
+      const taken = Math.min(remaining, this.#end - this.#counter);
+      runs.push({ nodeId: this.#nodeId, second: this.#second, counter: this.#counter, count: taken });
+      this.#counter += taken;
+      remaining -= taken;
+    }
+    if (readGeneration(this.#control) !== generation) {
+      this.#end = 0;
+      return false;
+    }
     return true;
   }
 

@@ -16,6 +16,7 @@
  * - sequential: the packed value itself, generation Z. Ordered, and readable
  *   by anyone: enumerable.
  */
+import type { Run } from './allocator.js';
 import { FF1 } from './ff1.js';
 import {
   composeHalves,
@@ -43,6 +44,11 @@ export interface NumberKey {
 /** Makes the tracking number of drawn fields: one per worker thread (not re-entrant). */
 export interface TrackingNumberEncoder {
   encode(origin: string, second: number, nodeId: number, counter: number): string;
+  /**
+   * The numbers of every counter of `runs`, in order: number k starts with
+   * `origins[k]` (origins.length is the runs' total count).
+   */
+  encodeRuns(runs: readonly Run[], origins: readonly string[]): string[];
 }
 
 /** FF1 with tracknum's parameters: radix 36, 12 numerals, the empty tweak. */
@@ -53,10 +59,20 @@ function numberCipher(key: Uint8Array): FF1 {
 /** The sequential format: the packed value as it is. */
 export function sequentialEncoder(): TrackingNumberEncoder {
   const halves: Halves = { a: 0, b: 0 };
+  const encode = (origin: string, second: number, nodeId: number, counter: number): string => {
+    composeHalves(second, nodeId, counter, halves);
+    return printTrackingNumber(origin, SEQUENTIAL_GENERATION, halves.a, halves.b);
+  };
   return {
-    encode(origin, second, nodeId, counter) {
-      composeHalves(second, nodeId, counter, halves);
-      return printTrackingNumber(origin, SEQUENTIAL_GENERATION, halves.a, halves.b);
+    encode,
+    encodeRuns(runs, origins) {
+      const numbers: string[] = [];
+      for (const run of runs) {
+        for (let i = 0; i < run.count; i++) {
+          numbers.push(encode(origins[numbers.length]!, run.second, run.nodeId, run.counter + i));
+        }
+      }
+      return numbers;
     },
   };
 }
@@ -96,6 +112,50 @@ export class OpaqueEncoder implements TrackingNumberEncoder {
       index = 0;
     }
     return printTrackingNumber(origin, this.#generation, this.#a[index]!, this.#b[index]!);
+  }
+
+  /** Scratch halves for encodeRuns, grown to the largest batch seen. */
+  #runA = new Float64Array(0);
+  #runB = new Float64Array(0);
+
+  /**
+   * A batch's numbers, every run's counters encrypted together: one AES call
+   * per FF1 round for them all. A batch smaller than the encrypt-ahead block
+   * goes number by number through encode() instead: its counters come from
+   * the allocator's current block, which that block has (mostly) encrypted
+   * already, where an FF1 call of its own would cost ten AES calls for a few
+   * values.
+   */
+  encodeRuns(runs: readonly Run[], origins: readonly string[]): string[] {
+    const total = origins.length;
+    if (total < this.#batch) {
+      const numbers: string[] = [];
+      for (const run of runs) {
+        for (let i = 0; i < run.count; i++) {
+          numbers.push(this.encode(origins[numbers.length]!, run.second, run.nodeId, run.counter + i));
+        }
+      }
+      return numbers;
+    }
+    if (this.#runA.length < total) {
+      this.#runA = new Float64Array(total);
+      this.#runB = new Float64Array(total);
+    }
+    const a = this.#runA;
+    const b = this.#runB;
+    const halves = this.#halves;
+    let k = 0;
+    for (const run of runs) {
+      for (let i = 0; i < run.count; i++, k++) {
+        composeHalves(run.second, run.nodeId, run.counter + i, halves);
+        a[k] = halves.a;
+        b[k] = halves.b;
+      }
+    }
+    this.#cipher.encryptHalves(a, b, total);
+    const numbers = new Array<string>(total);
+    for (let i = 0; i < total; i++) numbers[i] = printTrackingNumber(origins[i]!, this.#generation, a[i]!, b[i]!);
+    return numbers;
   }
 
   #encryptFrom(second: number, nodeId: number, counter: number): void {

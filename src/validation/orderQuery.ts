@@ -1,36 +1,31 @@
 /**
- * Parsing and validation of the `GET /next-tracking-number` query.
+ * Parsing and validation of the `GET /next-tracking-number` query, driven by
+ * the parameter table (orderParameters.ts).
  *
- * The rules themselves are compiled by typia from
- * src/validation/templates/orderQueryValidator.ts (imported here from its
- * generated copy); this module only:
- * 1. splits/decodes the raw query (the rules of queryString.ts),
- * 2. picks the 7 known parameters: unknown parameters are ignored (clients may
+ * 1. splits/decodes the raw query (the rules of queryString.ts);
+ * 2. picks the table's parameters: unknown parameters are ignored (clients may
  *    add tracking/cache-busting parameters); a known one given more than once is
  *    an error for that parameter (we will not guess which one was meant); a
  *    missing one is an error; a malformed percent-encoding is an error;
- * 3. repairs the unencoded '+' of the spec's example URL in `created_at` (below),
- * 4. runs the typia validator and turns its errors into one human message per
- *    offending parameter, all parameters at once, in spec order.
+ * 3. applies a parameter's query repair, if it has one (created_at's '+');
+ * 4. runs the typia validator on the values, in table order, and turns its
+ *    errors into one human message per offending parameter, all parameters at
+ *    once, in table order.
+ *
+ * Raw (unencoded) non-ASCII characters are refused by requestQueryProblems,
+ * which the route runs first: they can only come from bytes that the HTTP
+ * server decoded for us, and not always faithfully.
  */
-import type { CountryCode } from './countryCodes.js';
-import { LIMITS, validateOrderQuery } from './generated/orderQueryValidator.js';
+import { BY_LENGTH, ORDER_PARAMETERS, PARAMETER_COUNT, parameterIndex, type OrderValues } from './orderParameters.js';
+import {
+  detailFor,
+  duplicateDetail,
+  expectedBySlot,
+  requiredDetail,
+  truncate,
+  validateOrderValues,
+} from './orderValidation.js';
 import { decodeFormComponent } from './queryString.js';
-
-export { LIMITS };
-
-export interface OrderQuery {
-  origin_country_id: CountryCode;
-  destination_country_id: CountryCode;
-  /** Positive decimal kilograms as sent, e.g. "1.234" (at most 3 decimals, at most LIMITS.weightMaxKg). */
-  weight: string;
-  /** RFC 3339 date-time with offset, as sent (after the '+' repair), e.g. "2018-11-20T19:29:32+08:00". */
-  created_at: string;
-  /** UUID as sent (case preserved). */
-  customer_id: string;
-  customer_name: string;
-  customer_slug: string;
-}
 
 export interface ParameterProblem {
   parameter: string;
@@ -40,120 +35,38 @@ export interface ParameterProblem {
   value?: string;
 }
 
-export type OrderQueryResult = { ok: true; query: OrderQuery } | { ok: false; problems: ParameterProblem[] };
+export type OrderQueryResult = { ok: true; values: OrderValues } | { ok: false; problems: ParameterProblem[] };
 
-/** The 7 parameters, in the order of the spec (and of reported problems). */
-export const ORDER_PARAMETERS = [
-  'origin_country_id',
-  'destination_country_id',
-  'weight',
-  'created_at',
-  'customer_id',
-  'customer_name',
-  'customer_slug',
-] as const satisfies readonly (keyof OrderQuery)[];
+const MALFORMED_ENCODING =
+  "has malformed percent-encoding (each '%' must start a %XX escape, and the escaped bytes must be valid UTF-8)";
 
-export type OrderParameter = (typeof ORDER_PARAMETERS)[number];
+/** A fresh array per call is cheaper than storing new strings into a long-lived one (a write barrier each). */
+const NO_VALUES: readonly undefined[] = ORDER_PARAMETERS.map(() => undefined);
+const NO_COUNTS: readonly number[] = ORDER_PARAMETERS.map(() => 0);
+/** Slots whose parameter has a query repair, and the repair. */
+const REPAIRS = ORDER_PARAMETERS.flatMap((entry, index) =>
+  'repairQueryValue' in entry ? [[index, entry.repairQueryValue] as const] : [],
+);
 
-/** Longest `value` echoed back in a problem. */
-const MAX_ECHOED_VALUE_LENGTH = 100;
-
-interface ParameterMessages {
-  /** Default: what a valid value looks like. */
-  readonly invalid: string;
-  /**
-   * More precise messages, picked when typia's error for the parameter is about
-   * that tag; keys are tag type names as typia prints them in `expected`
-   * ("string & CalendarDate", "string & MaxLength<200>").
-   */
-  readonly byTag?: Readonly<Record<string, string>>;
-}
-
-/** Every message about an invalid value, declared once. */
-const MESSAGES: Readonly<Record<OrderParameter, ParameterMessages>> = {
-  origin_country_id: {
-    invalid: 'origin_country_id must be an assigned upper-case ISO 3166-1 alpha-2 country code (e.g. MY)',
-  },
-  destination_country_id: {
-    invalid: 'destination_country_id must be an assigned upper-case ISO 3166-1 alpha-2 country code (e.g. ID)',
-  },
-  weight: {
-    invalid: `weight must be a positive number of kilograms with at most 3 decimals, at most ${LIMITS.weightMaxKg} (e.g. 1.234)`,
-  },
-  created_at: {
-    invalid: 'created_at must be an RFC 3339 date-time with offset (e.g. 2018-11-20T19:29:32+08:00)',
-    byTag: { CalendarDate: 'created_at is not a real calendar date' },
-  },
-  customer_id: {
-    invalid: 'customer_id must be a UUID: 32 hex digits grouped 8-4-4-4-12 (e.g. de619854-b59b-425e-9db4-943979e1bd49)',
-    byTag: { NotNilUuid: 'customer_id must not be the nil UUID 00000000-0000-0000-0000-000000000000' },
-  },
-  customer_name: {
-    invalid: `customer_name must be 1 to ${LIMITS.customerNameMaxLength} characters, not only whitespace, without control characters (e.g. RedBox Logistics)`,
-    byTag: {
-      MinLength: 'customer_name must not be empty',
-      MaxLength: `customer_name must be at most ${LIMITS.customerNameMaxLength} characters (UTF-16 code units: an emoji counts 2)`,
-    },
-  },
-  customer_slug: {
-    invalid: `customer_slug must be lower-case kebab-case: a-z and 0-9 words joined by single hyphens, at most ${LIMITS.customerSlugMaxLength} characters (e.g. redbox-logistics)`,
-    byTag: { MaxLength: `customer_slug must be at most ${LIMITS.customerSlugMaxLength} characters` },
-  },
-};
-
-const CREATED_AT = 3; // index of created_at in ORDER_PARAMETERS
+/** Per name length, the character codes of the names of that length and their slots. */
+const CODES_BY_LENGTH: readonly (readonly (readonly [readonly number[], number])[] | undefined)[] = BY_LENGTH.map(
+  (group) => group?.map(([name, index]) => [Array.from(name, (c) => c.charCodeAt(0)), index] as const),
+);
 
 /**
- * The spec's example URL carries `created_at=2018-11-20T19:29:32+08:00`
- * unencoded; form decoding turns that '+' into a space, giving
- * `2018-11-20T19:29:32 08:00`. Users paste that URL, so we read the space back
- * as '+' when, and only when, the value ends with a time, one space and an
- * HH:MM offset. A space can never be valid there, and '-' offsets and 'Z' are not
- * affected by form encoding. The validator still checks the repaired value; a
- * problem echoes the value as received. Sending %2B08:00 is the correct form.
- */
-const UNENCODED_PLUS_OFFSET = /^(.*\d\d:\d\d:\d\d(?:\.\d+)?) (\d\d:\d\d)$/s;
-
-function repairUnencodedPlusOffset(value: string): string {
-  // Cheap test first: the regex only runs when there is a space 6 from the end.
-  if (value.length < 14 || value.charCodeAt(value.length - 6) !== 32) return value;
-  const match = UNENCODED_PLUS_OFFSET.exec(value);
-  return match === null ? value : `${match[1]}+${match[2]}`;
-}
-
-/**
- * Index in ORDER_PARAMETERS, or -1 for a parameter we ignore. Dispatches on the
- * length first: names come from slices of the query, so each `===` is a content
- * comparison, and a plain 7-way switch was 10% of parseOrderQuery.
- */
-export function parameterIndex(name: string): number {
-  switch (name.length) {
-    case 17:
-      return name === 'origin_country_id' ? 0 : -1;
-    case 22:
-      return name === 'destination_country_id' ? 1 : -1;
-    case 6:
-      return name === 'weight' ? 2 : -1;
-    case 10:
-      return name === 'created_at' ? 3 : -1;
-    case 11:
-      return name === 'customer_id' ? 4 : -1;
-    case 13:
-      return name === 'customer_name' ? 5 : name === 'customer_slug' ? 6 : -1;
-    default:
-      return -1;
-  }
-}
-
-/**
- * Index in ORDER_PARAMETERS of the raw (not encoded) name raw[start, end), or
- * -1. Only names of a known length are sliced; a slice compared with `===` is
- * faster here than startsWith(name, start) or a charCodeAt loop (measured).
+ * Slot of the parameter whose raw (not encoded) name is raw[start, end), or -1.
+ * Compares character codes in place: no slice of the name (measured faster
+ * than a slice compared with ===, and than startsWith at a position).
  */
 function parameterIndexAt(raw: string, start: number, end: number): number {
-  const length = end - start;
-  if (length !== 17 && length !== 22 && length !== 6 && length !== 10 && length !== 11 && length !== 13) return -1;
-  return parameterIndex(raw.slice(start, end));
+  const candidates = CODES_BY_LENGTH[end - start];
+  if (candidates === undefined) return -1;
+  next: for (let i = 0; i < candidates.length; i++) {
+    const [codes, index] = candidates[i]!;
+    for (let k = 0; k < codes.length; k++) if (raw.charCodeAt(start + k) !== codes[k]) continue next;
+    return index;
+  }
+  return -1;
 }
 
 /** True when raw[start, end) holds a '%' or '+', i.e. decoding could change it. */
@@ -169,20 +82,79 @@ function isEncoded(raw: string, start: number, end: number): boolean {
  * Parses and validates the raw query string (as uWS gives it: no leading '?').
  * Total: never throws; returns every offending parameter at once.
  *
- * Splits and decodes exactly as parseQueryString (queryString.ts) does, in the
- * same pass that picks the known parameters, so that the hot path builds no
- * pair objects, slices only the values it keeps, and decodes only what holds
- * a '%' or '+'.
+ * Splits and decodes exactly as parseQueryString (test/helpers/queryString.ts)
+ * does, in the same pass that picks the known parameters, so that the hot path
+ * builds no pair objects, slices only the values it keeps, and decodes only
+ * what holds a '%' or '+'.
  */
 export function parseOrderQuery(rawQuery: string): OrderQueryResult {
-  // Decoded value (undefined when malformed) and raw value of the LAST
-  // occurrence, and the number of occurrences, per known parameter. (Fresh
-  // arrays: storing new strings into long-lived ones costs a write barrier each.)
-  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
-  const rawValues: string[] = ['', '', '', '', '', '', ''];
-  const counts = [0, 0, 0, 0, 0, 0, 0];
+  return parse(rawQuery, false);
+}
+
+/**
+ * parseOrderQuery for a query as it arrived in a request: raw non-ASCII
+ * characters are refused first (rawNonAsciiProblems), at no cost for the usual
+ * query, whose one regex pass proves it ASCII.
+ */
+export function parseRequestQuery(rawQuery: string): OrderQueryResult {
+  return parse(rawQuery, true);
+}
+
+function parse(rawQuery: string, asciiOnly: boolean): OrderQueryResult {
+  // Decoded value (undefined when malformed) of the LAST occurrence, and the
+  // number of occurrences, per slot.
+  let values: (string | undefined)[];
+  let counts: number[];
+  // Raw values of the slots whose value could not be decoded, to echo them.
+  let undecodable: string[] | undefined;
   // Names whose own encoding is malformed: they cannot be attributed to a
   // parameter, but the query is malformed, so they are reported too.
+  let malformedNames: string[] | undefined;
+  // The usual query: every parameter once, in table order, nothing else. One
+  // native regex pass splits it and checks every name; anything else takes
+  // the general loop, which gives the same result for this shape too.
+  const canonical = CANONICAL.exec(rawQuery);
+  if (canonical === null && asciiOnly) {
+    const problems = rawNonAsciiProblems(rawQuery);
+    if (problems !== undefined) return { ok: false, problems };
+  }
+  if (canonical !== null) {
+    values = NO_VALUES.slice();
+    counts = ONCE_EACH.slice();
+    for (let index = 0; index < PARAMETER_COUNT; index++) {
+      const rawValue = canonical[index + 1]!;
+      const value = rawValue.indexOf('%') >= 0 || rawValue.indexOf('+') >= 0 ? decodeFormComponent(rawValue) : rawValue;
+      values[index] = value;
+      if (value === undefined) (undecodable ??= [])[index] = rawValue;
+    }
+  } else {
+    ({ values, counts, undecodable, malformedNames } = splitQuery(rawQuery));
+  }
+  return validateSplit(values, counts, undecodable, malformedNames);
+}
+
+/**
+ * `name1=(value1)&name2=(value2)&...` for the names in table order, whole
+ * query, values without '&' or any character outside ASCII (so that a match
+ * proves the query ASCII).
+ */
+const CANONICAL = new RegExp(
+  `^${ORDER_PARAMETERS.map(({ name }) => `${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}=([^&\\u0080-\\uffff]*)`).join('&')}$`,
+);
+const ONCE_EACH: readonly number[] = ORDER_PARAMETERS.map(() => 1);
+
+interface Split {
+  values: (string | undefined)[];
+  counts: number[];
+  undecodable: string[] | undefined;
+  malformedNames: string[] | undefined;
+}
+
+/** Any query: picks the parameters in one pass. */
+function splitQuery(rawQuery: string): Split {
+  const values: (string | undefined)[] = NO_VALUES.slice();
+  const counts = NO_COUNTS.slice();
+  let undecodable: string[] | undefined;
   let malformedNames: string[] | undefined;
   const length = rawQuery.length;
   // Positions of the next '=', '%' and '+' at or after a point already passed;
@@ -222,90 +194,100 @@ export function parseOrderQuery(rawQuery: string): OrderQueryResult {
           if (nextPlus === -1) nextPlus = length;
         }
         counts[index]! += 1;
-        values[index] = nextPercent < end || nextPlus < end ? decodeFormComponent(rawValue) : rawValue;
-        rawValues[index] = rawValue;
+        const value = nextPercent < end || nextPlus < end ? decodeFormComponent(rawValue) : rawValue;
+        values[index] = value;
+        if (value === undefined) (undecodable ??= [])[index] = rawValue;
       }
     }
     start = end + 1;
   }
+  return { values, counts, undecodable, malformedNames };
+}
 
-  // Only the 7 known keys; missing, duplicated and malformed ones are left
-  // undefined, which typia rejects (we report our own message for those below).
-  // (No per-call closures here: this is the hot path.)
-  const createdAt = counts[CREATED_AT] === 1 ? values[CREATED_AT] : undefined;
-  const candidate = {
-    origin_country_id: counts[0] === 1 ? values[0] : undefined,
-    destination_country_id: counts[1] === 1 ? values[1] : undefined,
-    weight: counts[2] === 1 ? values[2] : undefined,
-    created_at: createdAt === undefined ? undefined : repairUnencodedPlusOffset(createdAt),
-    customer_id: counts[4] === 1 ? values[4] : undefined,
-    customer_name: counts[5] === 1 ? values[5] : undefined,
-    customer_slug: counts[6] === 1 ? values[6] : undefined,
-  };
-  const validation = validateOrderQuery(candidate);
-  // Success implies every parameter was present once, decodable and valid.
-  if (validation.success && malformedNames === undefined) return { ok: true, query: validation.data };
-  const expectedErrors = validation.success ? [] : validation.errors;
-
-  // Failure path: group typia's errors by parameter ("$input.weight" -> 2).
-  const expectedByParameter: (string[] | undefined)[] = [];
-  for (const error of expectedErrors) {
-    const index = error.path.startsWith('$input.') ? parameterIndex(error.path.slice(7)) : -1;
-    if (index < 0) continue;
-    (expectedByParameter[index] ??= []).push(error.expected);
+/** Repairs and validates the values the split found; the problems, all at once, when they are not valid. */
+function validateSplit(
+  values: (string | undefined)[],
+  counts: readonly number[],
+  undecodable: readonly string[] | undefined,
+  malformedNames: readonly string[] | undefined,
+): OrderQueryResult {
+  // Missing and duplicated parameters are left undefined, which typia rejects
+  // (we report our own message for those below).
+  for (let index = 0; index < PARAMETER_COUNT; index++) if (counts[index] !== 1) values[index] = undefined;
+  // Values as received, of the slots a repair changed (problems echo them).
+  let unrepaired: string[] | undefined;
+  for (const [index, repair] of REPAIRS) {
+    const value = values[index];
+    if (value === undefined) continue;
+    const repaired = repair(value);
+    if (repaired === value) continue;
+    (unrepaired ??= [])[index] = value;
+    values[index] = repaired;
   }
+  const validation = validateOrderValues(values);
+  // Success implies every parameter was present once, decodable and valid.
+  if (validation.success && malformedNames === undefined) return { ok: true, values: validation.data };
+  const expectedByIndex = validation.success ? [] : expectedBySlot(validation.errors);
 
   const problems: ParameterProblem[] = [];
-  for (let index = 0; index < ORDER_PARAMETERS.length; index++) {
-    const parameter = ORDER_PARAMETERS[index]!;
+  for (let index = 0; index < PARAMETER_COUNT; index++) {
+    const parameter = ORDER_PARAMETERS[index]!.name;
     const count = counts[index]!;
+    const value = unrepaired?.[index] ?? values[index];
     if (count === 0) {
-      problems.push({ parameter, detail: `${parameter} is required` });
+      problems.push({ parameter, detail: requiredDetail(parameter) });
     } else if (count > 1) {
-      problems.push({ parameter, detail: `${parameter} is given ${count} times (expected once)` });
-    } else if (values[index] === undefined) {
-      problems.push({
-        parameter,
-        detail: `${parameter} has malformed percent-encoding (each '%' must start a %XX escape, and the escaped bytes must be valid UTF-8)`,
-        value: truncate(rawValues[index]!),
-      });
+      problems.push({ parameter, detail: duplicateDetail(parameter, count) });
+    } else if (value === undefined) {
+      problems.push({ parameter, detail: `${parameter} ${MALFORMED_ENCODING}`, value: truncate(undecodable![index]!) });
     } else {
-      const expected = expectedByParameter[index];
+      const expected = expectedByIndex[index];
       if (expected === undefined) continue;
-      // values[] holds created_at as received, before the '+' repair.
-      problems.push({ parameter, detail: detailFor(parameter, expected), value: truncate(values[index]!) });
+      problems.push({ parameter, detail: detailFor(index, expected), value: truncate(value) });
     }
   }
   for (const rawName of malformedNames ?? []) {
     problems.push({
       parameter: truncate(rawName),
-      detail: `the parameter name ${JSON.stringify(truncate(rawName))} has malformed percent-encoding (each '%' must start a %XX escape, and the escaped bytes must be valid UTF-8)`,
+      detail: `the parameter name ${JSON.stringify(truncate(rawName))} ${MALFORMED_ENCODING}`,
     });
   }
   return { ok: false, problems };
 }
 
-/** The message for a parameter typia rejected, given typia's `expected` strings for it. */
-function detailFor(parameter: OrderParameter, expected: readonly string[]): string {
-  const messages = MESSAGES[parameter];
-  if (messages.byTag !== undefined) {
-    for (const [tag, message] of Object.entries(messages.byTag)) {
-      // A failing single tag is reported as "string & Tag" or "string & Tag<...>";
-      // composite descriptions start with "(" and never match.
-      const prefix = `string & ${tag}`;
-      for (const e of expected) {
-        if (e === prefix || e.startsWith(`${prefix}<`)) return message;
-      }
-    }
-  }
-  return messages.invalid;
+/** Index of the first character of `raw` outside ASCII, or -1. */
+function firstNonAscii(raw: string): number {
+  // One native pass for the usual all-ASCII query: the UTF-8 length equals the
+  // UTF-16 length only when every character is below U+0080.
+  if (Buffer.byteLength(raw, 'utf8') === raw.length) return -1;
+  for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) > 0x7f) return i;
+  return -1;
 }
 
-/** At most MAX_ECHOED_VALUE_LENGTH UTF-16 units, without splitting a surrogate pair. */
-function truncate(value: string): string {
-  if (value.length <= MAX_ECHOED_VALUE_LENGTH) return value;
-  let end = MAX_ECHOED_VALUE_LENGTH;
-  const last = value.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return value.slice(0, end);
+/**
+ * Problems with characters that arrived unencoded outside ASCII, one per query
+ * segment that holds any, named after its parameter (decoded when it can be),
+ * or undefined when there are none.
+ *
+ * A URI carries only ASCII (RFC 3986): other characters must be sent
+ * percent-encoded as UTF-8. uWebSockets.js hands the query over as text decoded
+ * from UTF-8, turning invalid bytes into U+FFFD: a raw byte 0xFF would reach the
+ * rules as a valid customer_name character. So any raw non-ASCII character is
+ * refused, wherever it is (unknown parameters too), before parsing.
+ */
+function rawNonAsciiProblems(rawQuery: string): ParameterProblem[] | undefined {
+  if (firstNonAscii(rawQuery) < 0) return undefined;
+  const problems: ParameterProblem[] = [];
+  for (const segment of rawQuery.split('&')) {
+    if (firstNonAscii(segment) < 0) continue;
+    const equals = segment.indexOf('=');
+    const rawName = equals < 0 ? segment : segment.slice(0, equals);
+    const name = decodeFormComponent(rawName) ?? rawName;
+    problems.push({
+      parameter: truncate(name),
+      detail: `${truncate(name)} holds characters sent unencoded outside ASCII; percent-encode them as UTF-8 (e.g. %C3%A9 for é)`,
+      value: truncate(equals < 0 ? '' : segment.slice(equals + 1)),
+    });
+  }
+  return problems;
 }

@@ -16,6 +16,8 @@ export interface ProblemOptions {
   /** Extension members (RFC 9457 section 3.2). */
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Close the connection after the answer (a request body was left unread). */
+  close?: boolean;
 }
 
 const statusLine = (status: number): string => `${status} ${STATUS_CODES[status] ?? ''}`;
@@ -62,7 +64,7 @@ export class Replies {
     res.writeHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(options.headers ?? {})) res.writeHeader(name, value);
     const body = { type: problemType(code), title, status, detail: options.detail, code, ...options.extensions };
-    res.end(JSON.stringify(body), isDraining(this.#control));
+    res.end(JSON.stringify(body), options.close === true || isDraining(this.#control));
     return status;
   }
 }

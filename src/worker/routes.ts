@@ -5,7 +5,7 @@
  * they answered, which `guarded` counts.
  */
 import { performance } from 'node:perf_hooks';
-import type { Allocation, Allocator } from '../core/allocator.js';
+import type { Allocation } from '../core/allocator.js';
 import { isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
 import {
   isDrawnNumberIssuable,
@@ -15,16 +15,17 @@ import {
 } from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
-import { generationCharacter, type TrackingNumberEncoder } from '../core/numberFormat.js';
+import { generationCharacter } from '../core/numberFormat.js';
 import { SEQUENTIAL_GENERATION } from '../core/layout.js';
 import { parseTrackingNumber, upperCaseAscii } from '../core/trackingNumber.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
-import type { Logger } from '../logger.js';
-import { ROUTE_INDEX, ROUTES, type Route, type WorkerMetrics } from '../metrics.js';
-import { parameterIndex, parseOrderQuery } from '../validation/orderQuery.js';
+import { ROUTE_INDEX, ROUTES, type Route } from '../metrics.js';
+import { parameterIndex } from '../validation/orderParameters.js';
+import { parseRequestQuery, type ParameterProblem } from '../validation/orderQuery.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
-import type { Replies } from './replies.js';
+import { batchHandler } from './batch.js';
+import { ANSWERED_LATER, notIssuing, ORIGIN, type Handler, type RouteContext } from './context.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
 /**
@@ -41,22 +42,6 @@ const MAX_QUERY_LENGTH = 3072;
  */
 const MAX_HEADER_BYTES = 16 * 1024;
 
-export interface RouteContext {
-  control: ControlBlock;
-  allocator: Allocator;
-  encoder: TrackingNumberEncoder;
-  counters: WorkerMetrics;
-  replies: Replies;
-  /** The /metrics text. */
-  metrics: () => string;
-  log: Logger;
-  /** Log every request (LOG_REQUESTS); off on the hot path by default. */
-  logRequests: boolean;
-}
-
-/** Answers a request and returns the status it answered. */
-type Handler = (res: HttpResponse, req: HttpRequest) => number;
-
 export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   const { replies } = context;
   const guard = (handler: Handler, route: Route = 'other'): ((res: HttpResponse, req: HttpRequest) => void) =>
@@ -72,6 +57,18 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   };
 
   resource('next-tracking-number', '/next-tracking-number', nextTrackingNumber(context));
+  const onlyPost: Handler = (res) =>
+    replies.problem(res, 'METHOD_NOT_ALLOWED', {
+      detail: 'this resource only answers POST',
+      headers: { Allow: 'POST' },
+    });
+  app
+    .post('/tracking-numbers', guard(batchHandler(context, ROUTE_INDEX.batch), 'batch'))
+    .head(
+      '/tracking-numbers',
+      guard((res) => replies.empty(res, 405, { Allow: 'POST' }), 'batch'),
+    )
+    .any('/tracking-numbers', guard(onlyPost, 'batch'));
   resource('tracking-numbers', '/tracking-numbers/:number', lookUpTrackingNumber(context));
   resource(
     'healthz',
@@ -83,6 +80,7 @@ export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
     replies.empty(res, notReadyReason(context.control) === undefined ? 200 : 503),
   );
   resource('metrics', '/metrics', (res) => replies.text(res, 'text/plain; version=0.0.4', context.metrics()));
+  resource('openapi', '/openapi.json', (res) => replies.json(res, 200, context.openApi));
   app.head(
     '/*',
     guard((res) => replies.empty(res, 404)),
@@ -117,6 +115,8 @@ function guarded(
         res.close();
       }
     }
+    // A handler that answers later (a request body) counts and logs its answer itself.
+    if (status === ANSWERED_LATER) return;
     context.counters.request(route, status);
     if (context.logRequests) {
       // Still inside the uWS callback, so req is valid.
@@ -154,14 +154,8 @@ function issueTrackingNumber(context: RouteContext): Handler {
         detail: `the query string has ${raw.length} characters; at most ${MAX_QUERY_LENGTH} are accepted`,
       });
     }
-    const parsed = parseOrderQuery(raw);
-    if (!parsed.ok) {
-      for (const problem of parsed.problems) counters.invalid(parameterIndex(problem.parameter));
-      return replies.problem(res, 'INVALID_PARAMETERS', {
-        detail: parsed.problems.map((p) => p.detail).join('; '),
-        extensions: { errors: parsed.problems },
-      });
-    }
+    const parsed = parseRequestQuery(raw);
+    if (!parsed.ok) return invalidParameters(res, context, parsed.problems);
     const now = Date.now();
     const second = secondOf(now);
     if (!allocator.next(second, drawn) || !isDrawnNumberIssuable(control, monotonicMs())) {
@@ -169,16 +163,17 @@ function issueTrackingNumber(context: RouteContext): Handler {
       return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
     }
     counters.issued();
-    const order = parsed.query;
-    const trackingNumber = encoder.encode(order.origin_country_id, drawn.second, drawn.nodeId, drawn.counter);
-    return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), order));
+    const values = parsed.values;
+    const trackingNumber = encoder.encode(values[ORIGIN]!, drawn.second, drawn.nodeId, drawn.counter);
+    return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), values));
   };
 }
 
-function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuingReason): number {
-  return context.replies.problem(res, 'NOT_ISSUING', {
-    detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
-    headers: { 'Retry-After': '1' },
+function invalidParameters(res: HttpResponse, context: RouteContext, problems: readonly ParameterProblem[]): number {
+  for (const problem of problems) context.counters.invalid(parameterIndex(problem.parameter));
+  return context.replies.problem(res, 'INVALID_PARAMETERS', {
+    detail: problems.map((p) => p.detail).join('; '),
+    extensions: { errors: problems },
   });
 }
 

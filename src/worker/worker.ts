@@ -4,6 +4,7 @@
  * from the shared control block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { openApiDocument } from '../api/openapi.js';
 import { Allocator, NUMBERS_PER_BLOCK } from '../core/allocator.js';
 import { viewControlBlock } from '../core/controlBlock.js';
 import { monotonicMs } from '../core/monotonicClock.js';
@@ -37,6 +38,7 @@ registerRoutes(app, {
       wallMs: Date.now(),
       monotonicMs: monotonicMs(),
     }),
+  openApi: JSON.stringify(openApiDocument()),
   replies: new Replies(control),
   log,
   logRequests: settings.logRequests,

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeTrackingNumber, type DecodedTrackingNumber, type NumberKey } from '../../src/core/numberFormat.js';
 import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
 import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
+import { checkAnswer } from './contract.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_ENTRY = join(ROOT, 'src/main.ts');
@@ -168,19 +169,29 @@ export interface Answer {
   json: <T = Record<string, unknown>>() => T;
 }
 
-/** One request on a fresh connection (no keep-alive), so shutdown is never held up by the client. */
-export function get(
-  port: number,
-  path: string,
-  options: { method?: string; agent?: Agent; headers?: Record<string, string> } = {},
-): Promise<Answer> {
+export interface RequestOptions {
+  method?: string;
+  agent?: Agent;
+  headers?: Record<string, string>;
+  /** A request body. */
+  body?: string | Buffer;
+}
+
+/**
+ * One request on a fresh connection (no keep-alive), so shutdown is never held
+ * up by the client. Every answer written by uWebSockets.js (so by tracknum, not
+ * by a load balancer in front of it) is held to the OpenAPI document: the
+ * request fails when it is not what the document says (contract.ts).
+ */
+export function get(port: number, path: string, options: RequestOptions = {}): Promise<Answer> {
+  const method = options.method ?? 'GET';
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port,
         path,
-        method: options.method ?? 'GET',
+        method,
         agent: options.agent ?? false,
         headers: options.headers,
       },
@@ -189,18 +200,37 @@ export function get(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString();
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            json: <T>() => JSON.parse(body) as T,
-          });
+          const status = res.statusCode ?? 0;
+          try {
+            if (res.headers['uwebsockets'] !== undefined) {
+              checkAnswer({ method, path, status, contentType: res.headers['content-type'], body });
+            }
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
+          resolve({ status, headers: res.headers, body, json: <T>() => JSON.parse(body) as T });
         });
         res.on('error', reject);
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
+  });
+}
+
+/** A POST of a JSON body (a string is sent as it is), checked like get(). */
+export function post(
+  port: number,
+  path: string,
+  body: unknown,
+  options: Omit<RequestOptions, 'method' | 'body'> = {},
+): Promise<Answer> {
+  return get(port, path, {
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...options.headers },
+    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
   });
 }
 

@@ -33,7 +33,7 @@ after(async () => {
 });
 
 /** Sends raw bytes on a fresh connection and returns whatever comes back before the server closes or `waitMs` pass. */
-function raw(port: number, bytes: string, waitMs = 2000): Promise<string> {
+function raw(port: number, bytes: string | Buffer, waitMs = 2000): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
@@ -316,11 +316,41 @@ describe('health, readiness and the rest', () => {
   });
 
   it('answers 404 problems to unknown paths', async () => {
-    for (const path of ['/', '/next-tracking-numbers', '/next-tracking-number/extra', '/tracking-numbers']) {
+    // (/tracking-numbers is the batch resource: POST only, see its tests.)
+    for (const path of ['/', '/next-tracking-numbers', '/next-tracking-number/extra', '/tracking-numbers/a/b']) {
       const answer = await get(service.port, path);
       assert.equal(answer.status, 404, path);
       assert.equal(answer.headers['content-type'], 'application/problem+json');
     }
+  });
+
+  it('refuses raw (unencoded) non-ASCII bytes in the query with 400, naming the parameter, wherever they are', async () => {
+    const withoutName = orderPath({ customer_name: undefined }).split('?')[1]!;
+    const cases: [Buffer, string][] = [
+      // 0xFF is no UTF-8: uWS hands it over as U+FFFD, which the name's rules would accept.
+      [Buffer.from([...Buffer.from(`${withoutName}&customer_name=Red`), 0xff]), 'customer_name'],
+      // Valid UTF-8, but unencoded: URIs carry ASCII only.
+      [Buffer.from(`${withoutName}&customer_name=Café`), 'customer_name'],
+      [Buffer.from(`${orderPath().split('?')[1]!}&utm_source=é`), 'utm_source'],
+    ];
+    for (const [query, parameter] of cases) {
+      const request = Buffer.concat([
+        Buffer.from('GET /next-tracking-number?'),
+        query,
+        Buffer.from(' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      ]);
+      const received = await raw(service.port, request);
+      assert.match(received, /^HTTP\/1\.1 400 /, received);
+      const problem = JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)) as Problem;
+      assert.equal(problem.code, 'INVALID_PARAMETERS');
+      assert.deepEqual(
+        problem.errors!.map((e) => e.parameter),
+        [parameter],
+      );
+      assert.match(problem.errors![0]!.detail, /unencoded outside ASCII; percent-encode them as UTF-8/);
+    }
+    // Percent-encoded, the same characters are fine.
+    assert.equal((await get(service.port, orderPath({ customer_name: 'Café' }))).status, 200);
   });
 
   it('survives garbage, huge headers and half requests, and keeps serving', async () => {

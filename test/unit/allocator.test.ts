@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { notIssuingReason } from '../../src/core/issuing.js';
-import { Allocator, type Allocation } from '../../src/core/allocator.js';
+import { Allocator, type Allocation, type Run } from '../../src/core/allocator.js';
 import {
   createControlBlock,
   writeGeneration,
@@ -26,6 +26,56 @@ const draw = (allocator: Allocator, wall: number): Allocation | undefined => {
   const out = { nodeId: -1, second: -1, counter: -1 };
   return allocator.next(wall, out) ? out : undefined;
 };
+
+const runsOf = (allocator: Allocator, wall: number, count: number): Run[] | undefined => {
+  const runs: Run[] = [];
+  return allocator.drawRuns(wall, count, runs) ? runs : undefined;
+};
+
+describe('allocator: runs for a batch', () => {
+  it('takes the rest of the current block, then whole blocks, one atomic step each, never a counter twice', () => {
+    const control = issuing(7, 100, 200);
+    const a = new Allocator(control, 4);
+    const b = new Allocator(control, 4);
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 0 });
+    assert.deepEqual(runsOf(a, 100, 10), [
+      { nodeId: 7, second: 100, counter: 1, count: 3 },
+      { nodeId: 7, second: 100, counter: 4, count: 4 },
+      { nodeId: 7, second: 100, counter: 8, count: 3 },
+    ]);
+    assert.deepEqual(draw(b, 100), { nodeId: 7, second: 100, counter: 12 });
+    assert.deepEqual(draw(a, 100), { nodeId: 7, second: 100, counter: 11 });
+    // 4 blocks taken for 13 numbers (4 compare-and-swaps): the next block starts at 16.
+    assert.deepEqual(draw(new Allocator(control, 4), 100), { nodeId: 7, second: 100, counter: 16 });
+  });
+
+  it('draws a whole second and more, moving to the next second as the clock does', () => {
+    const control = issuing(7, 100, 200);
+    const allocator = new Allocator(control, 256);
+    const runs = runsOf(allocator, 100, COUNTER_SIZE + 300)!;
+    assert.equal(
+      runs.reduce((sum, r) => sum + r.count, 0),
+      COUNTER_SIZE + 300,
+    );
+    assert.deepEqual(new Set(runs.map((r) => r.second)), new Set([100, 101]));
+    const seen = new Set(
+      runs.flatMap((r) => Array.from({ length: r.count }, (_, i) => r.second * COUNTER_SIZE + r.counter + i)),
+    );
+    assert.equal(seen.size, COUNTER_SIZE + 300);
+  });
+
+  it('fails, issuing nothing, when the generation is 0, changes while drawing, or the reservation runs out', () => {
+    assert.equal(runsOf(new Allocator(issuing(7, 100, 200, 0), 4), 100, 3), undefined);
+    const control = issuing(7, 100, 200);
+    const allocator = new Allocator(control, 4);
+    assert.ok(runsOf(allocator, 100, 2));
+    writeGeneration(control, 2); // the rest of the block belongs to generation 1
+    assert.equal(runsOf(allocator, 100, 5), undefined);
+    assert.ok(runsOf(allocator, 100, 5)); // the stale block was dropped
+    const short = issuing(7, 100, 101);
+    assert.equal(runsOf(new Allocator(short, 256), 100, COUNTER_SIZE + 1), undefined);
+  });
+});
 
 describe('allocator', () => {
   it('issues nothing while the generation is 0', () => {

@@ -1,12 +1,15 @@
 /**
  * The documentation against what it documents: every link and anchor
  * resolves, the readme's load-balancer example is the guide's (which the
- * fault lab runs as printed, test/lab/), and every setting is in the readme.
+ * fault lab runs as printed, test/lab/), every setting is in the readme and
+ * every metric in the deploying guide.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createControlBlock } from '../../src/core/controlBlock.js';
+import { createMetricsBuffer, renderMetrics } from '../../src/metrics.js';
 import { helpText } from '../../src/primary/config.js';
 import { ROOT } from '../helpers/service.js';
 
@@ -66,5 +69,19 @@ describe('the documentation', () => {
       assert.ok(readme.includes(short), `the readme does not mention ${variable}`);
       assert.ok(guide.includes(`\`${variable}\``), `the deploying guide does not list ${variable}`);
     }
+  });
+
+  it('lists every metric in the guide', () => {
+    const text = renderMetrics(createMetricsBuffer(), {
+      control: createControlBlock(),
+      workers: 1,
+      wallMs: 0,
+      monotonicMs: 0,
+    });
+    const families = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    assert.ok(families.length > 10, text);
+    const guide = read('docs/deploying.md');
+    for (const family of families)
+      assert.ok(guide.includes(`\`${family}`), `the deploying guide does not list ${family}`);
   });
 });

@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ASSIGNED_COUNTRY_CODES } from '../helpers/countryCodes.js';
-import { ORDER_PARAMETERS, parseOrderQuery, type OrderQuery } from '../../src/validation/orderQuery.js';
+import {
+  ORDER_PARAMETER_NAMES as ORDER_PARAMETERS,
+  type Order as OrderQuery,
+} from '../../src/validation/orderParameters.js';
+import { parseOrderQuery } from '../../src/validation/orderQuery.js';
 import { issuedAnswerBody } from '../../src/worker/issuedAnswer.js';
 import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
+import { orderOf, valuesOf } from '../helpers/order.js';
 
 /** What the template must equal. */
 const expected = (trackingNumber: string, issuedAt: string, order: OrderQuery): string =>
@@ -14,13 +19,13 @@ const expected = (trackingNumber: string, issuedAt: string, order: OrderQuery): 
 function validated(order: OrderQuery): OrderQuery | undefined {
   const raw = ORDER_PARAMETERS.map((name) => `${name}=${encodeURIComponent(order[name])}`).join('&');
   const result = parseOrderQuery(raw);
-  return result.ok ? result.query : undefined;
+  return result.ok ? orderOf(result.values) : undefined;
 }
 
 describe('issuedAnswerBody', () => {
   it('is JSON.stringify of the answer for the example order', () => {
     const order = validated(EXAMPLE_ORDER)!;
-    const body = issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order);
+    const body = issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', valuesOf(order));
     assert.equal(body, expected('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order));
   });
 
@@ -56,7 +61,7 @@ describe('issuedAnswerBody', () => {
         const order = validated(candidate);
         if (order === undefined) return; // not a valid order: never reaches the template
         compared += 1;
-        const body = issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order);
+        const body = issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', valuesOf(order));
         assert.equal(body, expected('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', order));
       }),
       { numRuns: 3000 },
@@ -68,10 +73,11 @@ describe('issuedAnswerBody', () => {
 describe('the escaping of customer_name', () => {
   it('is JSON.stringify for any string, lone surrogates and controls included', () => {
     const answerWith = (name: string): string =>
-      issuedAnswerBody('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', {
-        ...EXAMPLE_ORDER,
-        customer_name: name,
-      });
+      issuedAnswerBody(
+        'MY0VAI9UVZYT5OGK',
+        '2026-11-25T16:33:52.586Z',
+        valuesOf({ ...EXAMPLE_ORDER, customer_name: name }),
+      );
     const expectedWith = (name: string): string =>
       expected('MY0VAI9UVZYT5OGK', '2026-11-25T16:33:52.586Z', { ...EXAMPLE_ORDER, customer_name: name });
     fc.assert(

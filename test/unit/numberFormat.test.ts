@@ -15,10 +15,10 @@ import {
   sequentialEncoder,
   type NumberKey,
 } from '../../src/core/numberFormat.js';
-import { COUNTER_SIZE, SEQUENTIAL_GENERATION, type Fields } from '../../src/core/layout.js';
+import { COUNTER_SIZE, MAX_NODE_ID, MAX_SECOND, SEQUENTIAL_GENERATION, type Fields } from '../../src/core/layout.js';
 import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
 import { checkCharacter } from '../helpers/checkCharacter.js';
-import { fieldsArb, referenceValue } from '../helpers/fields.js';
+import { fieldsArb, rangeArb, referenceValue } from '../helpers/fields.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** A key made from a label, so that every run checks the same numbers. */
@@ -92,6 +92,29 @@ describe('number formats', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('a batch: encodeRuns gives, run after run, the numbers encode gives one by one (both formats, runs over seconds and nodes)', () => {
+    const run = fc.record({
+      nodeId: rangeArb(MAX_NODE_ID),
+      second: rangeArb(MAX_SECOND),
+      counter: fc.nat({ max: COUNTER_SIZE - 700 }),
+      count: fc.integer({ min: 1, max: 600 }),
+    });
+    fc.assert(
+      fc.property(fc.array(run, { minLength: 1, maxLength: 5 }), fc.constantFrom('MY', 'SG', 'DE'), (runs, origin) => {
+        const total = runs.reduce((sum, r) => sum + r.count, 0);
+        const origins = Array.from({ length: total }, (_, i) => (i % 3 === 0 ? origin : 'ID'));
+        for (const make of [() => new OpaqueEncoder(keyOf(3), 256), () => sequentialEncoder()]) {
+          const one = make();
+          const expected = runs
+            .flatMap((r) => Array.from({ length: r.count }, (_, i) => [r, i] as const))
+            .map(([r, i], k) => one.encode(origins[k]!, r.second, r.nodeId, r.counter + i));
+          assert.deepEqual(make().encodeRuns(runs, origins), expected);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -1,0 +1,215 @@
+/**
+ * `POST /tracking-numbers`: a batch of orders, each with its parcels, answered
+ * with the numbers grouped per order, in the order given.
+ *
+ * The body arrives in chunks after the handler has returned, so:
+ * - the headers are read in the handler (uWS invalidates `req` when it returns);
+ * - the body is copied as it arrives (uWS reuses each chunk's memory), refused
+ *   with 413 as soon as it passes BATCH_LIMITS.maxBodyBytes (or at once when
+ *   Content-Length says so), and closed with 408 when it has not all arrived
+ *   within BATCH_LIMITS.bodyTimeoutMs;
+ * - a client that goes away mid-body (res.onAborted) costs the bytes already
+ *   copied, nothing more: numbers are drawn only once the whole body is in;
+ * - every callback catches, and answers 500 if nothing was answered yet: an
+ *   exception escaping a uWS callback would abort the process.
+ *
+ * Nothing is issued unless the whole request is valid. The numbers are drawn
+ * as runs of blocks from the shared clock (Allocator.drawRuns) and encrypted
+ * together (TrackingNumberEncoder.encodeRuns).
+ */
+import type { Run } from '../core/allocator.js';
+import { isDrawnNumberIssuable, notIssuingReason } from '../core/issuing.js';
+import { secondOf } from '../core/layout.js';
+import { monotonicMs } from '../core/monotonicClock.js';
+import { BATCH_LIMITS, readBatchRequest, type BodyProblem } from '../validation/batchRequest.js';
+import { parseJson } from '../validation/json.js';
+import { parameterIndex } from '../validation/orderParameters.js';
+import { ANSWERED_LATER, notIssuing, ORIGIN, type Handler, type RouteContext } from './context.js';
+import { isoTimestamp } from './isoTimestamp.js';
+import { orderJson } from './issuedAnswer.js';
+import type { HttpResponse } from './uws.js';
+
+/** Problems quoted in a 400's `detail`; all of them are in its `errors`. */
+const MAX_DETAILED_PROBLEMS = 5;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `application/json`, any case, with no charset parameter or charset=utf-8. */
+function isJsonMediaType(contentType: string): boolean {
+  const [type, ...parameters] = contentType.split(';');
+  if (type?.trim().toLowerCase() !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    const equals = parameter.indexOf('=');
+    const name = parameter
+      .slice(0, equals < 0 ? undefined : equals)
+      .trim()
+      .toLowerCase();
+    if (name !== 'charset') return true;
+    const value = parameter
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    return value.toLowerCase() === 'utf-8';
+  });
+}
+
+export function batchHandler(context: RouteContext, route: number): Handler {
+  const { replies, counters, log } = context;
+  return (res, req) => {
+    // Everything needed from `req`, now: it is gone once this returns.
+    const contentType = req.getHeader('content-type');
+    const contentLength = req.getHeader('content-length');
+    const hasBody = (contentLength !== '' && contentLength !== '0') || req.getHeader('transfer-encoding') !== '';
+    const logged = context.logRequests ? { method: req.getMethod(), url: req.getUrl() } : undefined;
+    if (!isJsonMediaType(contentType)) {
+      return replies.problem(res, 'UNSUPPORTED_MEDIA_TYPE', {
+        detail: `the body must be JSON, sent with Content-Type: application/json (got ${JSON.stringify(contentType.slice(0, 100))})`,
+        headers: { 'Accept-Post': 'application/json' },
+        close: hasBody,
+      });
+    }
+    // uWS has checked Content-Length (it reads the body by it); none means a chunked body.
+    const declared = /^[0-9]+$/.test(contentLength) ? Number(contentLength) : undefined;
+    if (declared !== undefined && declared > BATCH_LIMITS.maxBodyBytes) return tooLarge(res, context);
+
+    // Content-Length known: one buffer of that size; chunked: the chunks, joined at the end.
+    let buffer = declared === undefined ? undefined : Buffer.allocUnsafe(declared);
+    let chunks: Buffer[] = [];
+    let received = 0;
+    let finished = false;
+
+    const answer = (write: () => number): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      buffer = undefined;
+      chunks = [];
+      let status = 500;
+      res.cork(() => {
+        status = write();
+      });
+      counters.request(route, status);
+      if (logged !== undefined) log.info({ ...logged, route: 'batch', status }, 'request');
+    };
+    // Every callback's body runs in here: an exception answers 500 (when nothing was answered yet).
+    const guard = (callback: () => void): void => {
+      try {
+        callback();
+      } catch (error) {
+        log.error({ err: error }, 'batch request failed');
+        if (finished) return;
+        try {
+          answer(() => replies.problem(res, 'INTERNAL', { detail: 'the request could not be handled', close: true }));
+        } catch {
+          res.close();
+        }
+      }
+    };
+
+    const timer = setTimeout(
+      () =>
+        guard(() =>
+          answer(() =>
+            replies.problem(res, 'BODY_TIMEOUT', {
+              detail: `the body did not arrive within ${BATCH_LIMITS.bodyTimeoutMs / 1000} s of the request`,
+              close: true,
+            }),
+          ),
+        ),
+      BATCH_LIMITS.bodyTimeoutMs,
+    );
+    res.onAborted(() => {
+      // The client is gone: drop what arrived; nothing was drawn.
+      finished = true;
+      clearTimeout(timer);
+      buffer = undefined;
+      chunks = [];
+    });
+    res.onData((chunk, isLast) =>
+      guard(() => {
+        if (finished) return;
+        const bytes = new Uint8Array(chunk);
+        if (received + bytes.length > (buffer?.length ?? BATCH_LIMITS.maxBodyBytes)) {
+          answer(() => tooLarge(res, context));
+          return;
+        }
+        // Copied: uWS reuses the chunk's memory after this callback.
+        if (buffer !== undefined) buffer.set(bytes, received);
+        else if (bytes.length > 0) chunks.push(Buffer.from(bytes));
+        received += bytes.length;
+        if (!isLast) return;
+        const body = buffer?.subarray(0, received) ?? Buffer.concat(chunks, received);
+        answer(() => issueBatch(res, context, body));
+      }),
+    );
+    return ANSWERED_LATER;
+  };
+}
+
+function tooLarge(res: HttpResponse, context: RouteContext): number {
+  return context.replies.problem(res, 'CONTENT_TOO_LARGE', {
+    detail: `the body is larger than ${BATCH_LIMITS.maxBodyBytes} bytes: split the batch into several requests`,
+    close: true,
+  });
+}
+
+/** Reads, validates and answers a whole body. */
+function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array): number {
+  const { replies, counters, control, allocator, encoder } = context;
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    return replies.problem(res, 'MALFORMED_JSON', { detail: 'the body is not valid UTF-8' });
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    return replies.problem(res, 'MALFORMED_JSON', {
+      detail: `the body is not JSON: ${parsed.message} (at character ${parsed.offset})`,
+      extensions: { offset: parsed.offset },
+    });
+  }
+  const request = readBatchRequest(parsed.value);
+  if (!request.ok) return invalidBody(res, context, request.problems);
+
+  const now = Date.now();
+  const second = secondOf(now);
+  const runs: Run[] = [];
+  // As for one number: the lease is checked after drawing, the generation inside drawRuns.
+  if (!allocator.drawRuns(second, request.numbers, runs) || !isDrawnNumberIssuable(control, monotonicMs())) {
+    return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
+  }
+  const origins = new Array<string>(request.numbers);
+  let next = 0;
+  for (const order of request.orders) {
+    const origin = order.values[ORIGIN]!;
+    for (let parcel = 0; parcel < order.parcels; parcel++) origins[next++] = origin;
+  }
+  const numbers = encoder.encodeRuns(runs, origins);
+  counters.batchIssued(numbers.length);
+
+  const numberTail = `","created_at":"${isoTimestamp(now)}"}`;
+  let answer = '{"orders":[';
+  next = 0;
+  request.orders.forEach((order, index) => {
+    answer += `${index === 0 ? '' : ','}{"order":${orderJson(order.values, `,"parcels":${order.parcels}`)},"tracking_numbers":[`;
+    for (let parcel = 0; parcel < order.parcels; parcel++) {
+      answer += `${parcel === 0 ? '' : ','}{"tracking_number":"${numbers[next++]!}${numberTail}`;
+    }
+    answer += ']}';
+  });
+  return replies.json(res, 200, `${answer}]}`);
+}
+
+function invalidBody(res: HttpResponse, context: RouteContext, problems: readonly BodyProblem[]): number {
+  for (const problem of problems) {
+    // "/orders/3/weight" counts for weight; anything else as 'other'.
+    context.counters.invalid(parameterIndex(problem.pointer.slice(problem.pointer.lastIndexOf('/') + 1)));
+  }
+  const quoted = problems.slice(0, MAX_DETAILED_PROBLEMS).map((p) => `${p.pointer}: ${p.detail}`);
+  if (problems.length > MAX_DETAILED_PROBLEMS) quoted.push(`and ${problems.length - MAX_DETAILED_PROBLEMS} more`);
+  return context.replies.problem(res, 'INVALID_BODY', {
+    detail: quoted.join('; '),
+    extensions: { errors: problems },
+  });
+}

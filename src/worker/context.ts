@@ -1,0 +1,46 @@
+/**
+ * What every route handler gets, and what the handlers that issue numbers share.
+ */
+import type { Allocator } from '../core/allocator.js';
+import type { ControlBlock } from '../core/controlBlock.js';
+import { NOT_ISSUING_REASONS, type NotIssuingReason } from '../core/issuing.js';
+import type { TrackingNumberEncoder } from '../core/numberFormat.js';
+import type { Logger } from '../logger.js';
+import type { WorkerMetrics } from '../metrics.js';
+import { indexOf } from '../validation/orderParameters.js';
+import type { Replies } from './replies.js';
+import type { HttpRequest, HttpResponse } from './uws.js';
+
+export interface RouteContext {
+  control: ControlBlock;
+  allocator: Allocator;
+  encoder: TrackingNumberEncoder;
+  counters: WorkerMetrics;
+  replies: Replies;
+  /** The /metrics text. */
+  metrics: () => string;
+  /** The OpenAPI document, as served. */
+  openApi: string;
+  log: Logger;
+  /** Log every request (LOG_REQUESTS); off on the hot path by default. */
+  logRequests: boolean;
+}
+
+/**
+ * Answers a request and returns the status it answered, or ANSWERED_LATER when
+ * it answers from a later callback (and counts the answer itself).
+ */
+export type Handler = (res: HttpResponse, req: HttpRequest) => number;
+
+/** What a handler returns when it answers from a later callback (a request body). */
+export const ANSWERED_LATER = -1;
+
+/** The slot of the origin, which a tracking number starts with. */
+export const ORIGIN = indexOf('origin_country_id');
+
+export function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuingReason): number {
+  return context.replies.problem(res, 'NOT_ISSUING', {
+    detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
+    headers: { 'Retry-After': '1' },
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The OpenAPI document: committed copy current, valid OpenAPI 3.1 (checked by
+ * an independent validator), complete (every route, parameter and problem),
+ * and its examples valid against its own schemas. That every answer of the
+ * service matches it is the contract test (test/helpers/contract.ts, run by
+ * every HTTP test).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { openApiDocument } from '../../src/api/openapi.js';
+import { ERRORS } from '../../src/errors.js';
+import { ORDER_PARAMETER_NAMES } from '../../src/validation/orderParameters.js';
+import { OPENAPI_PATH, openApiText } from '../../scripts/openapi.js';
+import { OPENAPI, validatorFor } from '../helpers/contract.js';
+
+type Json = Record<string, unknown>;
+
+describe('OpenAPI document', () => {
+  it('docs/openapi.json is what npm run generate writes now (run it and commit the file when this fails)', () => {
+    assert.equal(readFileSync(OPENAPI_PATH, 'utf8'), openApiText());
+  });
+
+  it('is valid OpenAPI 3.1 (@seriousme/openapi-schema-validator)', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(openApiDocument());
+    assert.equal(validator.version, '3.1');
+    assert.ok(result.valid, JSON.stringify(result.errors, null, 1)?.slice(0, 3000));
+  });
+
+  it('has every route, and every query parameter of the table with its description and example', () => {
+    assert.deepEqual(Object.keys(OPENAPI.paths).sort(), [
+      '/healthz',
+      '/metrics',
+      '/next-tracking-number',
+      '/openapi.json',
+      '/readyz',
+      '/tracking-numbers',
+      '/tracking-numbers/{number}',
+    ]);
+    const operation = OPENAPI.paths['/next-tracking-number']!['get'] as unknown as { parameters: Json[] };
+    assert.deepEqual(
+      operation.parameters.map((p) => p['name']),
+      [...ORDER_PARAMETER_NAMES],
+    );
+    for (const parameter of operation.parameters) {
+      assert.equal(parameter['in'], 'query');
+      assert.equal(parameter['required'], true);
+      assert.ok(typeof parameter['description'] === 'string' && parameter['example'] !== undefined);
+      assert.ok(
+        validatorFor(parameter['schema'] as Json)(parameter['example']),
+        `${String(parameter['name'])} example`,
+      );
+    }
+  });
+
+  it('has a problem schema for every error answered to clients, with its code, status, title and type', () => {
+    for (const [code, { status, title }] of Object.entries(ERRORS)) {
+      if (status === 0) continue;
+      const schema = OPENAPI.components.schemas[`Problem${code}`] as { properties: Record<string, Json> };
+      assert.ok(schema !== undefined, code);
+      assert.deepEqual(schema.properties['code'], { const: code });
+      assert.deepEqual(schema.properties['status'], { const: status });
+      assert.deepEqual(schema.properties['title'], { const: title });
+    }
+  });
+
+  it("holds examples that are valid against their own schemas (and a problem's, against its code's)", () => {
+    let seen = 0;
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(walk);
+      if (typeof value !== 'object' || value === null) return;
+      const node = value as Json;
+      const schema = node['schema'] as Json | undefined;
+      if (schema !== undefined && 'example' in node) {
+        assert.ok(validatorFor(schema)(node['example']), JSON.stringify(node['example']).slice(0, 300));
+        seen += 1;
+      }
+      if (schema !== undefined && node['examples'] !== undefined) {
+        for (const example of Object.values(node['examples'] as Record<string, { value: unknown }>)) {
+          assert.ok(validatorFor(schema)(example.value), JSON.stringify(example.value).slice(0, 300));
+          seen += 1;
+        }
+      }
+      Object.values(node).forEach(walk);
+    };
+    walk(OPENAPI.paths);
+    assert.ok(seen >= 10, `only ${seen} examples`);
+  });
+
+  it('refuses what the service refuses, in its schemas too (spot checks)', () => {
+    const issued = validatorFor({ $ref: '#/components/schemas/Issued' });
+    const good = {
+      tracking_number: 'MY0VAI9UVZYT5OGK',
+      created_at: '2026-11-25T16:33:52.586Z',
+      order: {
+        origin_country_id: 'MY',
+        destination_country_id: 'ID',
+        weight: '1.234',
+        created_at: '2018-11-20T19:29:32+08:00',
+        customer_id: 'de619854-b59b-425e-9db4-943979e1bd49',
+        customer_name: 'RedBox Logistics',
+        customer_slug: 'redbox-logistics',
+      },
+    };
+    assert.ok(issued(good));
+    for (const [field, value] of [
+      ['origin_country_id', 'XK'],
+      ['weight', '0'],
+      ['weight', 1.234],
+      ['customer_id', '00000000-0000-0000-0000-000000000000'],
+      ['customer_slug', 'Not_A_Slug'],
+    ] as const) {
+      assert.ok(!issued({ ...good, order: { ...good.order, [field]: value } }), `${field}=${value}`);
+    }
+    const request = validatorFor({ $ref: '#/components/schemas/BatchRequest' });
+    assert.ok(request({ orders: [{ ...good.order, weight: 1.234, parcels: 3 }] }));
+    assert.ok(!request({ orders: [] }));
+    assert.ok(!request({ orders: [{ ...good.order, parcels: 0 }] }));
+    assert.ok(!request({ orders: [{ ...good.order, parcels: 1.5 }] }));
+  });
+});
