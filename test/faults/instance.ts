@@ -39,6 +39,14 @@ const silent = pino({ level: 'silent' });
 const DRAW_EVERY_MS = 20;
 const DRAWS_PER_TICK = 10;
 
+/** Instances that hold a NodeIdHolder not yet released: its timers keep the test process alive. */
+const running = new Set<SimulatedInstance>();
+
+/** How many instances are still running, for the harness to check that it left none. */
+export function runningInstances(): number {
+  return running.size;
+}
+
 export class SimulatedInstance {
   readonly control: ControlBlock = createControlBlock();
   readonly #options: InstanceOptions;
@@ -75,6 +83,17 @@ export class SimulatedInstance {
     } catch {
       return false;
     }
+    running.add(this);
+    if (this.#ended !== undefined) {
+      // SIGTERM came during start-up, before a process has its handlers: it dies at once, as kill
+      // does. Its source is closed, so nothing of this reaches etcd; only its timers are stopped.
+      this.#counting = false;
+      void this.#holder
+        .release()
+        .catch(() => undefined)
+        .finally(() => running.delete(this));
+      return true;
+    }
     const allocator = new Allocator(this.control);
     const out: Allocation = { nodeId: 0, second: 0, counter: 0 };
     this.#timer = setInterval(() => {
@@ -100,6 +119,7 @@ export class SimulatedInstance {
       clearInterval(this.#timer);
       // A process whose start-up failed holds nothing but its connection.
       await (this.#holder === undefined ? this.#source.close() : this.#holder.release());
+      running.delete(this);
     })());
   }
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
+import { runningInstances } from './instance.js';
 import { allPlans, describePlan, FAULTS, runScenario, SHAPES, STEPS, type Outcome, type Plan } from './scenario.js';
 
 /** Scenarios run at once; each has its own prefix, proxies and instances. */
@@ -25,8 +26,13 @@ describe('the node-ID life cycle under a fault at every step', () => {
     admin = new Etcd3({ hosts: etcd.endpoints.split(',') });
   });
   after(async () => {
+    // Every instance is shut down by the end of its scenario; one left running (its timers
+    // re-claiming for ever) would keep this process from exiting.
+    const deadline = Date.now() + 30_000;
+    while (runningInstances() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     admin.close();
     await etcd.close();
+    assert.equal(runningInstances(), 0, 'instances left running after their scenarios');
   });
 
   it('goes through every step of the script when nothing fails', async () => {
