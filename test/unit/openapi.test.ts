@@ -14,6 +14,7 @@ import { ERRORS } from '../../src/errors.js';
 import { ORDER_PARAMETER_NAMES } from '../../src/validation/orderParameters.js';
 import { OPENAPI_PATH, openApiText } from '../../scripts/openapi.js';
 import { OPENAPI, validatorFor } from '../helpers/contract.js';
+import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,15 +95,7 @@ describe('OpenAPI document', () => {
     const good = {
       tracking_number: 'MY0VAI9UVZYT5OGK',
       created_at: '2026-11-25T16:33:52.586Z',
-      order: {
-        origin_country_id: 'MY',
-        destination_country_id: 'ID',
-        weight: '1.234',
-        created_at: '2018-11-20T19:29:32+08:00',
-        customer_id: 'de619854-b59b-425e-9db4-943979e1bd49',
-        customer_name: 'RedBox Logistics',
-        customer_slug: 'redbox-logistics',
-      },
+      order: EXAMPLE_ORDER,
     };
     assert.ok(issued(good));
     for (const [field, value] of [
