@@ -2,7 +2,10 @@
  * The batch requests of the benchmark: the example order, as one order with
  * many parcels and as many orders of one parcel.
  */
-import { EXAMPLE_ORDER } from '../../test/fixtures/exampleOrder.js';
+import { EXAMPLE_QUERY } from '../micro/issuing.js';
+
+/** The order of the GET benchmarks, as a batch order holds it. */
+const EXAMPLE_ORDER: Record<string, string> = Object.fromEntries(new URLSearchParams(EXAMPLE_QUERY));
 
 export interface BatchShape {
   orders: number;
