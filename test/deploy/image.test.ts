@@ -4,8 +4,8 @@
  * No registry can be reached here, so the base image the Dockerfile names is
  * made offline under that name (a Debian 12 debootstrap plus this machine's
  * Node 20, see standInBase.ts; cached between runs), and the build runs with
- * --pull=never. Then the image is run from its own configuration (user,
- * entry point, environment, volume, health check) with `podman run`; where
+ * --pull=never. Then the image is run with the deploying guide's `docker run`
+ * command, as printed (its port, name and volume made unique), with `podman run`; where
  * podman cannot start containers on this machine, its file system is exported
  * and the entry point is run under `chroot --userspec=<the image's user>`
  * instead. The test output says which way ran (TRACKNUM_IMAGE_RUN=podman or
@@ -38,21 +38,77 @@ import { probePort } from '../../src/primary/portProbe.js';
 import { get, orderPath, ROOT } from '../helpers/service.js';
 import { CACHE_DIR, ensureStandInBase, officialName, podman, run, type Run } from './standInBase.js';
 
-/**
- * How the image is run, whichever way it runs: the container's environment,
- * and host files it sees read-only (podman -v SOURCE:TARGET:ro; copied into
- * the exported tree under chroot). A key file, for instance, goes here.
- */
-/** The tracking-number key, as a secret mounted into the container; readable by the image's user (uid 1000). */
-const KEY_FILE = join(mkdtempSync(join(tmpdir(), 'tracknum-image-key-')), 'tracking-number-key');
-writeFileSync(KEY_FILE, `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o644 });
-chmodSync(dirname(KEY_FILE), 0o755);
+/** The folder the guide's command runs in ($PWD): it holds the operator's key file, readable by uid 1000. */
+const WORKING_DIR = mkdtempSync(join(tmpdir(), 'tracknum-image-'));
+chmodSync(WORKING_DIR, 0o755);
+writeFileSync(join(WORKING_DIR, 'tracking-number.key'), `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o644 });
 
-const RUN_CONFIG: { env: Record<string, string>; files: { source: string; target: string }[] } = {
-  // Host-wide node-ID locks live in the network namespace, which chroot shares with the host: keep clear of the other tests'.
-  env: { NODE_ID: '3903', WORKERS: '2', TRACKING_NUMBER_KEY_FILE: '/run/secrets/tracking-number-key' },
-  files: [{ source: KEY_FILE, target: '/run/secrets/tracking-number-key' }],
-};
+/**
+ * The deploying guide's `docker run -d` command, as a user copies it: its
+ * words after `docker run`, with $PWD expanded.
+ */
+function guideRunCommand(): string[] {
+  const guide = readFileSync(join(ROOT, 'docs/deploying.md'), 'utf8');
+  const block = /```sh\n([\s\S]*?)```/.exec(guide.slice(guide.indexOf('## In a container')))?.[1] ?? '';
+  const line = block
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .find((l) => l.startsWith('docker run -d '));
+  assert.ok(line !== undefined, "docs/deploying.md: no 'docker run -d' line in the container section");
+  const words = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]!).replaceAll('$PWD', WORKING_DIR));
+  return words.slice(2);
+}
+
+/**
+ * How the image is run, whichever way it runs, taken from the guide's command:
+ * the container's environment, the host files it sees read-only (copied into
+ * the exported tree under chroot), and its options for podman run, with the
+ * port, the container's name and the named volume made unique to this run.
+ */
+function runConfig(port: number, name: string, volume: string) {
+  const words = guideRunCommand();
+  const env: Record<string, string> = {};
+  const files: { source: string; target: string }[] = [];
+  const options: string[] = [];
+  let image = '';
+  let containerPort = '';
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const value = (): string => words[++i] ?? '';
+    if (word === '-e') {
+      const [key, ...rest] = value().split('=');
+      env[key!] = rest.join('=');
+      options.push('--env', `${key}=${env[key!]}`);
+    } else if (word === '-v') {
+      const [source, target, mode] = value().split(':');
+      if (source!.startsWith('/')) {
+        assert.equal(mode, 'ro', `the guide mounts ${source} writable`);
+        files.push({ source: source!, target: target! });
+        options.push('--volume', `${source}:${target}:ro`);
+      } else {
+        assert.equal(target, '/var/lib/tracknum', `the guide's named volume ${source} is not the state directory`);
+        options.push('--volume', `${volume}:${target}`);
+      }
+    } else if (word === '-p') {
+      containerPort = value().split(':').pop() ?? '';
+      options.push('--publish', `127.0.0.1:${port}:${containerPort}`);
+    } else if (word === '--name') {
+      value();
+      options.push('--name', name);
+    } else if (word === '--stop-timeout') {
+      options.push(word, value());
+    } else if (word === '-d' || word === '--read-only') {
+      options.push(word);
+    } else if (!word.startsWith('-') && i === words.length - 1) {
+      image = word;
+    } else {
+      assert.fail(`the guide's docker run has ${word}, which this test does not know how to run`);
+    }
+  }
+  assert.equal(image, 'tracknum', "the guide's command runs another image");
+  assert.ok(env['NODE_ID'] !== undefined && files.length > 0, words.join(' '));
+  return { env, files, options, containerPort: Number(containerPort) };
+}
 
 const TAG = 'localhost/tracknum-test:latest';
 const PAYLOAD_LIMIT_BYTES = 15e6;
@@ -317,12 +373,18 @@ for (const [what, write] of [
 console.log(JSON.stringify(outcome));
 `;
 
-function assertAppReadOnly(probe: Run): void {
+/**
+ * The image's user cannot write to /app: EACCES from its permissions, or
+ * EROFS where the container's root file system is read-only as a whole
+ * (`--read-only`), which the kernel checks first for new entries.
+ */
+function assertAppReadOnly(probe: Run, readOnlyRoot = false): void {
   assert.equal(probe.status, 0, probe.stderr);
+  const refusal = readOnlyRoot ? 'EROFS' : 'EACCES';
   assert.deepEqual(JSON.parse(probe.stdout.trim().split('\n').pop() ?? '{}'), {
-    'create /app/probe': 'EACCES',
+    'create /app/probe': refusal,
     'append to /app/main.js': 'EACCES',
-    'mkdir /app/probe.d': 'EACCES',
+    'mkdir /app/probe.d': refusal,
   });
 }
 
@@ -344,32 +406,21 @@ async function checkServes(port: number): Promise<void> {
 async function runWithPodman(t: TestContext): Promise<string> {
   const name = `tracknum-test-${process.pid}`;
   const volume = `tracknum-test-state-${process.pid}`;
-  const [exposed] = Object.keys(config.ExposedPorts ?? {});
-  const containerPort = Number.parseInt(exposed ?? '', 10);
-  assert.ok(containerPort > 0, `EXPOSE ${exposed}`);
   const port = await probePort('127.0.0.1', 0);
-  const options = [
-    '--detach',
-    '--name',
-    name,
-    '--publish',
-    `127.0.0.1:${port}:${containerPort}`,
-    '--volume',
-    `${volume}:/var/lib/tracknum`,
-    ...Object.entries(RUN_CONFIG.env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
-    ...RUN_CONFIG.files.flatMap(({ source, target }) => ['--volume', `${source}:${target}:ro`]),
-  ];
+  const { env, files, options, containerPort } = runConfig(port, name, volume);
+  assert.deepEqual(Object.keys(config.ExposedPorts ?? {}), [`${containerPort}/tcp`], "the guide's -p against EXPOSE");
   const cleanup = (): void => {
     podman(['rm', '--force', '--volumes', '--time', '0', name]);
     podman(['volume', 'rm', '--force', volume]);
   };
   let how = 'podman run';
+  let limits: string[] = [];
   let started = podman(['run', ...options, TAG]);
   if (started.status !== 0 && /error setting rlimit/.test(started.stderr)) {
     // podman's default RLIMIT_NOFILE and RLIMIT_NPROC for containers are above what it may set on this machine
     // (no CAP_SYS_RESOURCE); lower ones are allowed. A limit of the machine, not of the image.
     cleanup();
-    const limits = ['--ulimit', 'nofile=4096:4096', '--ulimit', 'nproc=4096:4096'];
+    limits = ['--ulimit', 'nofile=4096:4096', '--ulimit', 'nproc=4096:4096'];
     how = `podman run ${limits.join(' ')} (podman's default limits fail here: ${started.stderr.trim().split('\n').pop()})`;
     started = podman(['run', ...limits, ...options, TAG]);
   }
@@ -377,7 +428,7 @@ async function runWithPodman(t: TestContext): Promise<string> {
     cleanup();
     return started.stderr.trim().split('\n').pop() ?? `exit ${started.status}`;
   }
-  t.diagnostic(`ran with: ${how}`);
+  t.diagnostic(`ran with: ${how}; the guide's options: ${options.join(' ')}`);
   try {
     const state = (): string => podman(['inspect', '--format', '{{.State.Status}}', name]).stdout.trim();
     await waitReady(port, () =>
@@ -391,8 +442,10 @@ async function runWithPodman(t: TestContext): Promise<string> {
     const process1 = uids(pid);
     t.diagnostic(`container PID 1 is host pid ${pid}: ${process1.name}, Uid ${process1.uid}`);
     assert.deepEqual(process1, { name: 'node', uid: '1000 1000 1000 1000' });
-    // `podman exec` runs as the image's user, like the service.
-    assertAppReadOnly(podman(['exec', name, 'node', '-e', APP_WRITE_PROBE]));
+    // `podman exec` runs as the image's user, like the service; the guide's --read-only masks the permissions,
+    // so they are also probed in a container of the image without it.
+    assertAppReadOnly(podman(['exec', name, 'node', '-e', APP_WRITE_PROBE]), options.includes('--read-only'));
+    assertAppReadOnly(podman(['run', '--rm', ...limits, '--entrypoint', 'node', TAG, '-e', APP_WRITE_PROBE]));
 
     const health = podman(['healthcheck', 'run', name]);
     assert.equal(health.status, 0, `HEALTHCHECK: ${health.stdout}${health.stderr}`);
@@ -405,10 +458,10 @@ async function runWithPodman(t: TestContext): Promise<string> {
     assert.match(logs, /"msg":"stopped"/);
 
     // The container's own file system is unchanged: `podman diff` lists only the mount points podman itself
-    // makes (/etc/hosts, /etc/resolv.conf and the like, and RUN_CONFIG's files) and their directories, never
+    // makes (/etc/hosts, /etc/resolv.conf and the like, and the mounted files) and their directories, never
     // a file the service wrote.
     const mountPoints = new Set(['/etc', '/run']);
-    for (const { target } of RUN_CONFIG.files) {
+    for (const { target } of files) {
       for (let path = target; path !== '/'; path = dirname(path)) mountPoints.add(path);
     }
     const changes = podman(['diff', name]).stdout.trim().split('\n').filter(Boolean);
@@ -423,7 +476,7 @@ async function runWithPodman(t: TestContext): Promise<string> {
     const mountpoint = podman(['volume', 'inspect', '--format', '{{.Mountpoint}}', volume]).stdout.trim();
     const stateFiles = readdirSync(mountpoint);
     t.diagnostic(`state volume: ${stateFiles.join(', ')}`);
-    assert.ok(stateFiles.includes(`node-${RUN_CONFIG.env['NODE_ID']}.high-water.json`), stateFiles.join(', '));
+    assert.ok(stateFiles.includes(`node-${env['NODE_ID']}.high-water.json`), stateFiles.join(', '));
     for (const file of stateFiles) assert.equal(lstatSync(join(mountpoint, file)).uid, 1000, file);
   } finally {
     cleanup();
@@ -438,16 +491,13 @@ async function runWithPodman(t: TestContext): Promise<string> {
  */
 async function runWithChroot(t: TestContext): Promise<void> {
   chmodSync(tree, 0o755);
-  for (const { source, target } of RUN_CONFIG.files) {
+  const port = await probePort('127.0.0.1', 0);
+  const { env: guideEnv, files } = runConfig(port, '', '');
+  for (const { source, target } of files) {
     mkdirSync(dirname(join(tree, target)), { recursive: true });
     copyFileSync(source, join(tree, target));
   }
-  const port = await probePort('127.0.0.1', 0);
-  const env = [
-    ...config.Env,
-    ...Object.entries(RUN_CONFIG.env).map(([key, value]) => `${key}=${value}`),
-    `PORT=${port}`,
-  ];
+  const env = [...config.Env, ...Object.entries(guideEnv).map(([key, value]) => `${key}=${value}`), `PORT=${port}`];
   const inImage = (command: readonly string[]): string[] => [
     `--userspec=${config.User}`,
     tree,
@@ -499,5 +549,5 @@ async function runWithChroot(t: TestContext): Promise<void> {
     [],
     'written outside the state directory',
   );
-  assert.ok(changed.includes(`var/lib/tracknum/node-${RUN_CONFIG.env['NODE_ID']}.high-water.json`), changed.join(', '));
+  assert.ok(changed.includes(`var/lib/tracknum/node-${guideEnv['NODE_ID']}.high-water.json`), changed.join(', '));
 }
