@@ -11,7 +11,7 @@ export const NOT_ISSUING_REASONS = {
   'no-node-id': 'this instance holds no node ID right now',
   'lease-not-renewed': 'the node ID lease was not renewed in time',
   'reservation-used-up':
-    'the reserved seconds are used up (the wall clock jumped ahead, or the high-water mark could not be stored)',
+    'the reserved seconds are used up (over 1,048,576 numbers a second for longer than the reserve lasts, the wall clock jumped ahead, or the high-water mark could not be stored)',
 } as const;
 
 export type NotIssuingReason = keyof typeof NOT_ISSUING_REASONS;

@@ -17,7 +17,10 @@ import {
   TEST_NODE_ID,
   type Issued,
   decodeNumber,
+  post,
 } from '../helpers/service.js';
+import { COUNTER_SIZE } from '../../src/core/layout.js';
+import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 import { LIBFAKETIME, requireFaketime, shiftedClockEnv } from '../helpers/faketime.js';
 
 const secondsOf = (numbers: readonly string[]): number[] => numbers.map((n) => decodeNumber(n).second);
@@ -146,6 +149,61 @@ describe('uniqueness', () => {
       assert.ok(Math.min(...secondsOf(after)) > Math.max(...secondsOf(before)));
     } finally {
       await behind.stop();
+    }
+  });
+
+  it("issues each second's counters at most once when batches outrun them: the reserve is borrowed, then 503 (wall clock frozen by libfaketime)", async () => {
+    // With the wall clock stopped, the instance can only borrow: its reserve of RESERVE_SECONDS seconds,
+    // COUNTER_SIZE numbers each, however fast or slow this machine is. Sequential numbers decode cheaply.
+    const frozenAt = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    const service = await startService({
+      env: {
+        ...shiftedClockEnv(frozenAt),
+        TZ: 'UTC',
+        WORKERS: '1',
+        NUMBER_FORMAT: 'sequential',
+        RESERVE_SECONDS: '5',
+      },
+    });
+    try {
+      const used = new Map<number, Uint8Array>();
+      let issued = 0;
+      const take = async (parcels: number): Promise<Awaited<ReturnType<typeof post>>> => {
+        const answer = await post(service.port, '/tracking-numbers', { orders: [{ ...EXAMPLE_ORDER, parcels }] });
+        if (answer.status !== 200) return answer;
+        const body = answer.json<{ orders: { tracking_numbers: { tracking_number: string }[] }[] }>();
+        for (const { tracking_number: number } of body.orders[0]!.tracking_numbers) {
+          const { second, counter } = decodeNumber(number);
+          let bits = used.get(second);
+          if (bits === undefined) used.set(second, (bits = new Uint8Array(COUNTER_SIZE / 8)));
+          const bit = 1 << (counter & 7);
+          assert.equal(bits[counter >> 3]! & bit, 0, `${number} (second ${second}, counter ${counter}) issued twice`);
+          bits[counter >> 3] = bits[counter >> 3]! | bit;
+          issued += 1;
+        }
+        return answer;
+      };
+      let refusal: Awaited<ReturnType<typeof post>> | undefined;
+      while (refusal === undefined && issued <= 10 * COUNTER_SIZE) {
+        const answer = await take(10_000);
+        if (answer.status !== 200) refusal = answer;
+      }
+      assert.ok(refusal !== undefined, `no refusal after ${issued} numbers with the wall clock stopped`);
+      assert.equal(refusal.status, 503, refusal.body);
+      assert.equal(refusal.headers['retry-after'], '1');
+      assert.match(refusal.json<{ detail: string }>().detail, /reserved seconds are used up/);
+      // A batch is all or nothing; the counters a refused batch drew are burned, never issued later.
+      assert.ok(issued <= 5 * COUNTER_SIZE && issued > 5 * COUNTER_SIZE - 10_000 - 256, `${issued} issued`);
+      assert.equal((await take(1)).status, 503);
+      const seconds = [...used.keys()].sort((a, b) => a - b);
+      assert.deepEqual(
+        seconds,
+        seconds.map((_, i) => seconds[0]! + i),
+      );
+      assert.equal(seconds.length, 5);
+      assert.equal((await get(service.port, orderPath())).status, 503);
+    } finally {
+      await service.stop();
     }
   });
 });
