@@ -3,6 +3,7 @@
  * the number handler (a 503's detail), /readyz and /metrics.
  */
 import { isDraining, isLeaseTrusted, readGeneration, readLimit, type ControlBlock } from './controlBlock.js';
+import { COUNTER_SIZE } from './layout.js';
 import { clockSecond } from './logicalClock.js';
 
 /** Why numbers cannot be issued, each with the sentence a client or an operator reads. */
@@ -10,8 +11,7 @@ export const NOT_ISSUING_REASONS = {
   'shutting-down': 'this instance is shutting down',
   'no-node-id': 'this instance holds no node ID right now',
   'lease-not-renewed': 'the node ID lease was not renewed in time',
-  'reservation-used-up':
-    'the reserved seconds are used up (over 1,048,576 numbers a second for longer than the reserve lasts, the wall clock jumped ahead, or the high-water mark could not be stored)',
+  'reservation-used-up': `the reserved seconds are used up (over ${COUNTER_SIZE.toLocaleString('en-US')} numbers a second for longer than the reserve lasts, the wall clock jumped ahead, or the high-water mark could not be stored)`,
 } as const;
 
 export type NotIssuingReason = keyof typeof NOT_ISSUING_REASONS;
