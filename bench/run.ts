@@ -260,15 +260,15 @@ interface BatchMeasurement extends LoadResult {
   cpuMicrosPerNumber: number;
 }
 
-/**
- * POST /tracking-numbers on the built service, all cores, 100 connections,
- * each batch shape in turn (wrk only: it sends the same body every time).
- */
 /** One order of 10 parcels: a fifth of the counter's rate on two workers here. */
 const WARMUP_SHAPE = { orders: 1, parcelsPerOrder: 10 };
 /** The service's default RESERVE_SECONDS, which the benchmark does not change. */
 const RESERVE_SECONDS = (loadConfig([], {}) as Config).reserveSeconds;
 
+/**
+ * POST /tracking-numbers on the built service, all cores, 100 connections,
+ * each batch shape in turn (wrk only: it sends the same body every time).
+ */
 async function batchBenchmarks(): Promise<BatchMeasurement[]> {
   const { running, cleanup } = await start('tracknum', ALL_CORES);
   const measurements: BatchMeasurement[] = [];
@@ -474,18 +474,13 @@ function buildsTable(
     (v) => `${v.toFixed(1)} µs`,
   );
   // Paired by round (the two measured one after the other): steadier on a shared machine than the medians above.
-  const [distRounds, bundleRounds] = BUILDS.map((build) => roundsOf(runs, build, generator));
-  const pairs = [...distRounds!.keys()].flatMap((round) => {
-    const a = distRounds!.get(round);
-    const b = bundleRounds!.get(round);
-    return a === undefined || b === undefined ? [] : [[a, b] as const];
-  });
+  const pairs = pairedRounds(runs, ...BUILDS, generator);
   if (pairs.length > 0) {
     const paired = (figure: string, pick: (r: Measurement) => number) => {
       const ratios = pairs.map(([a, b]) => pick(b) / pick(a));
       lines.push(
         `| ${figure}, bundle / dist in the same round: median (lowest..highest) of ${pairs.length} | | | ` +
-          `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}) |`,
+          `${spread(ratios, (v) => v.toFixed(2))} |`,
       );
     };
     paired('requests/s', (r) => r.requestsPerSecond);
@@ -508,49 +503,63 @@ function roundsOf(runs: readonly Measurement[], server: ServerName, generator: G
   );
 }
 
+/** The rounds in which both servers were measured at the headline configuration, as [a, b] pairs. */
+function pairedRounds(
+  runs: readonly Measurement[],
+  a: ServerName,
+  b: ServerName,
+  generator: Generator,
+): [Measurement, Measurement][] {
+  const ofB = roundsOf(runs, b, generator);
+  return [...roundsOf(runs, a, generator)].flatMap(([round, x]) => {
+    const y = ofB.get(round);
+    return y === undefined ? [] : [[x, y] as [Measurement, Measurement]];
+  });
+}
+
+/** `median (lowest..highest)` of `values`, each written by `format`. */
+function spread(values: readonly number[], format: (v: number) => string): string {
+  return `${format(median(values))} (${format(Math.min(...values))}..${format(Math.max(...values))})`;
+}
+
 /**
  * What the encryption costs: the bundle issuing opaque numbers against the same bundle issuing
  * sequential ones, paired by round (measured one after the other).
  */
 function formatsTable(runs: readonly Measurement[], generator: Generator): string {
-  const opaque = roundsOf(runs, 'tracknum (bundle)', generator);
-  const sequential = roundsOf(runs, 'tracknum (sequential)', generator);
-  const pairs = [...opaque.keys()].flatMap((round) => {
-    const a = sequential.get(round);
-    const b = opaque.get(round);
-    return a === undefined || b === undefined ? [] : [[a, b] as const];
-  });
+  const pairs = pairedRounds(runs, 'tracknum (sequential)', 'tracknum (bundle)', generator);
   if (pairs.length === 0) return '(not measured)';
-  const spread = (values: number[], format: (v: number) => string): string =>
-    `${format(median(values))} (${format(Math.min(...values))}..${format(Math.max(...values))})`;
+  /** One figure: sequential, opaque, and how opaque compares (`compare(sequential, opaque)`). */
+  const row = (
+    figure: string,
+    pick: (r: Measurement) => number,
+    format: (v: number) => string,
+    compare: (a: number, b: number) => number,
+    formatComparison: (v: number) => string,
+  ): string => {
+    const sequential = pairs.map(([a]) => pick(a));
+    const opaque = pairs.map(([, b]) => pick(b));
+    const compared = pairs.map(([a, b]) => compare(pick(a), pick(b)));
+    return `| ${figure} | ${spread(sequential, format)} | ${spread(opaque, format)} | ${spread(compared, formatComparison)} |`;
+  };
   const us = (v: number): string => `${v.toFixed(2)} µs`;
   return [
     `| figure, median (lowest..highest) of ${pairs.length} rounds | sequential | opaque | opaque - sequential |`,
     '|---|--:|--:|--:|',
-    `| server CPU per issued number | ${spread(
-      pairs.map(([a]) => a.cpuMicrosPerRequest),
+    row(
+      'server CPU per issued number',
+      (r) => r.cpuMicrosPerRequest,
       us,
-    )} | ` +
-      `${spread(
-        pairs.map(([, b]) => b.cpuMicrosPerRequest),
-        us,
-      )} | ` +
-      `${spread(
-        pairs.map(([a, b]) => b.cpuMicrosPerRequest - a.cpuMicrosPerRequest),
-        us,
-      )} |`,
-    `| requests/s | ${spread(
-      pairs.map(([a]) => a.requestsPerSecond),
+      (a, b) => b - a,
+      us,
+    ),
+    row(
+      'requests/s',
+      (r) => r.requestsPerSecond,
       rate,
-    )} | ` +
-      `${spread(
-        pairs.map(([, b]) => b.requestsPerSecond),
-        rate,
-      )} | ` +
-      `${spread(
-        pairs.map(([a, b]) => b.requestsPerSecond / a.requestsPerSecond),
-        (v) => `x${v.toFixed(2)}`,
-      )} |`,
+      (a, b) => b / a,
+      (v) => `x${v.toFixed(2)}`,
+    ),
   ].join('\n');
 }
 
@@ -562,16 +571,8 @@ function pairedRatios(
   generator: Generator,
   pick: (r: Measurement) => number,
 ): string | undefined {
-  const of = (server: ServerName) =>
-    runs.filter(
-      (r) => r.server === server && r.workers === ALL_CORES && r.generator === generator && r.connections === 100,
-    );
-  const ratios = of(a).flatMap((x) => {
-    const y = of(b).find((each) => each.round === x.round);
-    return y === undefined ? [] : [pick(x) / pick(y)];
-  });
-  if (ratios.length === 0) return undefined;
-  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)})`;
+  const ratios = pairedRounds(runs, a, b, generator).map(([x, y]) => pick(x) / pick(y));
+  return ratios.length === 0 ? undefined : spread(ratios, (v) => v.toFixed(2));
 }
 
 /** The issue's targets, each with the figure it was judged on. Informative only: benchmarks assert nothing. */
@@ -620,12 +621,9 @@ function targets(runs: readonly Measurement[], generator: Generator, micro: read
       opaqueIssuing.perSecond >= 2e6,
     );
   }
-  const opaque = roundsOf(runs, 'tracknum (bundle)', generator);
-  const sequential = roundsOf(runs, 'tracknum (sequential)', generator);
-  const extra = [...opaque].flatMap(([round, b]) => {
-    const a = sequential.get(round);
-    return a === undefined ? [] : [b.cpuMicrosPerRequest - a.cpuMicrosPerRequest];
-  });
+  const extra = pairedRounds(runs, 'tracknum (sequential)', 'tracknum (bundle)', generator).map(
+    ([a, b]) => b.cpuMicrosPerRequest - a.cpuMicrosPerRequest,
+  );
   if (extra.length > 0) {
     const cost = median(extra);
     row(
