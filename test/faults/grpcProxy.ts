@@ -154,15 +154,15 @@ export async function startGrpcProxy(target: string, decide: (call: Call) => Cal
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const kill = (): void => {
+    dead = true;
+    for (const socket of sockets) socket.destroy();
+  };
   return {
     url: `http://127.0.0.1:${port}`,
-    kill() {
-      dead = true;
-      for (const socket of sockets) socket.destroy();
-    },
+    kill,
     close() {
-      dead = true;
-      for (const socket of sockets) socket.destroy();
+      kill();
       upstream?.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
