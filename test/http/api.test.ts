@@ -91,24 +91,20 @@ describe('GET /next-tracking-number', () => {
         format: 'opaque',
         generation: '0',
       });
-      // When, where and in which order it was issued is in no public answer, headers included.
-      const carried = decodeNumber(number);
-      const everything = `${answer.body} ${JSON.stringify(answer.headers)}`;
-      const issuedAt = new Date(Date.UTC(2025, 0, 1) + carried.second * 1000).toISOString();
-      for (const secret of [
-        issuedAt.slice(0, 16),
-        String(carried.second),
-        String(TEST_NODE_ID),
-        `"${carried.counter}"`,
-      ]) {
-        assert.ok(!everything.includes(secret), `the lookup of ${number} shows ${secret}: ${everything}`);
-      }
-      assert.deepEqual(
-        Object.keys(answer.headers).sort(),
-        ['cache-control', 'connection', 'content-length', 'content-type', 'date', 'uwebsockets'].filter(
-          (name) => name in answer.headers,
-        ),
-      );
+      // When, where and in which order it was issued is in no public answer, headers included: the number
+      // carries them (decoded with the key), the body is pinned above to the public fields, and the headers
+      // to the fixed ones, the body's length and the date the answer was sent. (Searching the text for the
+      // secrets' digits found them by chance: a short node ID in the date, counter 0 in generation "0".)
+      assert.equal(decodeNumber(number).nodeId, TEST_NODE_ID);
+      const { date, connection, ...fixed } = answer.headers;
+      assert.match(String(date), /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+      assert.ok(connection === undefined || connection === 'keep-alive', String(connection));
+      assert.deepEqual(fixed, {
+        'cache-control': 'no-store',
+        'content-length': String(Buffer.byteLength(answer.body)),
+        'content-type': 'application/json',
+        uwebsockets: '20',
+      });
     }
   });
 
