@@ -16,15 +16,8 @@
  */
 import type { tags } from 'typia';
 import { JsonNumber, JsonObject, pointerToken, type JsonValue } from './json.js';
-import { ORDER_PARAMETERS, PARAMETER_COUNT, parameterIndex, type OrderValues } from './orderParameters.js';
-import {
-  detailFor,
-  duplicateDetail,
-  expectedBySlot,
-  requiredDetail,
-  truncate,
-  validateOrderValues,
-} from './orderValidation.js';
+import { ORDER_PARAMETERS, parameterIndex, type OrderValues } from './orderParameters.js';
+import { checkOrder, duplicateDetail, requiredDetail, truncate } from './orderValidation.js';
 import { isParcels } from './generated/parcelsValidator.js';
 
 export const BATCH_LIMITS = {
@@ -139,9 +132,10 @@ function readOrder(order: JsonValue, pointer: string, problems: BodyProblem[]): 
     return undefined;
   }
   const values: unknown[] = NO_VALUES.slice();
-  const received: JsonValue[] = [];
   const counts = NO_COUNTS.slice();
-  const wrongType: boolean[] = [];
+  // A value of another JSON type than the parameter takes: refused before the rules, echoed if a number.
+  let refused: string[] | undefined;
+  let echoed: (string | undefined)[] | undefined;
   let parcels: JsonValue | undefined;
   let parcelsCount = 0;
   const unknown: BodyProblem[] = [];
@@ -152,10 +146,13 @@ function readOrder(order: JsonValue, pointer: string, problems: BodyProblem[]): 
     const index = parameterIndex(name);
     if (index >= 0) {
       counts[index]! += 1;
-      received[index] = value;
       if (typeof value === 'string') values[index] = value;
       else if (value instanceof JsonNumber && JSON_NUMBER[index]) values[index] = value.text;
-      else wrongType[index] = true;
+      else {
+        const types = JSON_NUMBER[index] ? 'a JSON string or number' : 'a JSON string';
+        (refused ??= [])[index] = `${ORDER_PARAMETERS[index]!.invalid}; it must be ${types}`;
+        (echoed ??= [])[index] = echo(value);
+      }
     } else if (name === PARCELS) {
       parcelsCount += 1;
       parcels = value;
@@ -165,30 +162,17 @@ function readOrder(order: JsonValue, pointer: string, problems: BodyProblem[]): 
       );
     }
   }
-  for (let index = 0; index < PARAMETER_COUNT; index++) {
-    if (counts[index] !== 1 || wrongType[index] === true) values[index] = undefined;
-  }
-  const validation = validateOrderValues(values);
+  const checked = checkOrder({ counts, values, refused, echoed });
   const parcelCount = parcels instanceof JsonNumber ? Number(parcels.text) : Number.NaN;
   const parcelsValid = parcelsCount === 0 || (parcelsCount === 1 && isParcels(parcelCount));
-  if (validation.success && parcelsValid && unknown.length === 0) {
-    return { values: validation.data, parcels: parcelsCount === 0 ? 1 : parcelCount };
+  if (checked.ok && parcelsValid && unknown.length === 0) {
+    return { values: checked.values, parcels: parcelsCount === 0 ? 1 : parcelCount };
   }
 
-  const expectedByIndex = validation.success ? [] : expectedBySlot(validation.errors);
   const before = problems.length;
-  for (let index = 0; index < PARAMETER_COUNT; index++) {
-    const entry = ORDER_PARAMETERS[index]!;
-    const at = `${pointer}/${entry.name}`;
-    const count = counts[index]!;
-    if (count === 0) problems.push(problem(at, requiredDetail(entry.name)));
-    else if (count > 1) problems.push(problem(at, duplicateDetail(entry.name, count)));
-    else if (wrongType[index] === true) {
-      const types = JSON_NUMBER[index] ? 'a JSON string or number' : 'a JSON string';
-      problems.push(problem(at, `${entry.invalid}; it must be ${types}`, received[index]));
-    } else {
-      const expected = expectedByIndex[index];
-      if (expected !== undefined) problems.push(problem(at, detailFor(index, expected), received[index]));
+  if (!checked.ok) {
+    for (const { slot, ...found } of checked.problems) {
+      problems.push({ pointer: `${pointer}/${ORDER_PARAMETERS[slot]!.name}`, ...found });
     }
   }
   if (parcelsCount > 1) problems.push(problem(`${pointer}/${PARCELS}`, duplicateDetail(PARCELS, parcelsCount)));

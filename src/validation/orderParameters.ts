@@ -11,7 +11,10 @@
  * - the answer bodies (worker/issuedAnswer.ts), the metric labels (metrics.ts)
  *   and the OpenAPI document (api/openapi.ts, from typia's JSON schemas).
  *
- * To add a parameter: add an entry here, then run `npm run generate`.
+ * To add a parameter: add an entry here (with a `default` if requests may
+ * leave it out), run `npm run generate`, and add a row to the readme's table;
+ * then write the tests of its rule. The tests fail when something derived
+ * from the table was not updated.
  *
  * Each entry carries its rules as a phantom type (never present at run time),
  * so that one literal declares both what typia checks and what the code reads.
@@ -62,6 +65,12 @@ interface ParameterSpec {
   readonly jsonNumber?: true;
   /** Applied to the decoded query value before validation (problems echo the value as received). */
   readonly repairQueryValue?: (value: string) => string;
+  /**
+   * The value of an order that does not give the parameter: a parameter with
+   * a default is optional, one without is required. It must pass the rules
+   * (a unit test checks), and answers echo it like a value received.
+   */
+  readonly default?: string;
 }
 
 declare const RULES: unique symbol;
@@ -239,14 +248,29 @@ export type OrderValues = ValuesOf<Entries>;
 /** An order as an object (answers, the OpenAPI document). */
 export type Order = { -readonly [P in Entry as P['name']]: RulesOf<P> };
 
-/** An order's fields as a batch request may give them (some may be JSON numbers). */
-export type JsonOrderFields = { -readonly [P in Entry as P['name']]: RulesOf<P> | JsonNumberRulesOf<P> };
+/** Entries with a default: a request may leave them out. */
+type OptionalEntry = Extract<Entry, { readonly default: string }>;
+
+/** An order's fields as a batch request may give them (some may be JSON numbers, some may be left out). */
+export type JsonOrderFields = {
+  -readonly [P in Exclude<Entry, OptionalEntry> as P['name']]: RulesOf<P> | JsonNumberRulesOf<P>;
+} & {
+  -readonly [P in OptionalEntry as P['name']]?: RulesOf<P> | JsonNumberRulesOf<P>;
+};
 
 /** The names, in table order. */
 export const ORDER_PARAMETER_NAMES: readonly OrderParameter[] = ORDER_PARAMETERS.map((entry) => entry.name);
 
 /** How many parameters an order has. */
 export const PARAMETER_COUNT = ORDER_PARAMETERS.length;
+
+/** Per slot, the value of an order that leaves the parameter out, or undefined when it is required. */
+export const DEFAULTS: readonly (string | undefined)[] = ORDER_PARAMETERS.map((entry) =>
+  'default' in entry ? (entry as ParameterSpec).default : undefined,
+);
+
+/** An order of the table's examples: for the OpenAPI document, the readme and the tests. */
+export const EXAMPLE_ORDER = Object.fromEntries(ORDER_PARAMETERS.map((entry) => [entry.name, entry.example])) as Order;
 
 /** Index in the table of the parameter named `name` (exactly), or -1. */
 export function parameterIndex(name: string): number {

@@ -4,27 +4,21 @@
  *
  * 1. splits/decodes the raw query (the rules of queryString.ts);
  * 2. picks the table's parameters: unknown parameters are ignored (clients may
- *    add tracking/cache-busting parameters); a known one given more than once is
- *    an error for that parameter (we will not guess which one was meant); a
- *    missing one is an error; a malformed percent-encoding is an error;
+ *    add tracking/cache-busting parameters); a known one given more than once
+ *    is an error for that parameter (we will not guess which one was meant);
+ *    a malformed percent-encoding is an error;
  * 3. applies a parameter's query repair, if it has one (created_at's '+');
- * 4. runs the typia validator on the values, in table order, and turns its
- *    errors into one human message per offending parameter, all parameters at
- *    once, in table order.
+ * 4. checks the order as the batch reader does (orderValidation.ts): defaults
+ *    for optional parameters left out, one message per offending parameter,
+ *    all at once, in table order.
  *
  * Raw (unencoded) non-ASCII characters are refused by requestQueryProblems,
  * which the route runs first: they can only come from bytes that the HTTP
  * server decoded for us, and not always faithfully.
  */
+import { splitCanonicalQuery } from './canonicalQuery.js';
 import { BY_LENGTH, ORDER_PARAMETERS, PARAMETER_COUNT, parameterIndex, type OrderValues } from './orderParameters.js';
-import {
-  detailFor,
-  duplicateDetail,
-  expectedBySlot,
-  requiredDetail,
-  truncate,
-  validateOrderValues,
-} from './orderValidation.js';
+import { checkOrder, truncate } from './orderValidation.js';
 import { decodeFormComponent } from './queryString.js';
 
 export interface ParameterProblem {
@@ -101,47 +95,29 @@ export function parseRequestQuery(rawQuery: string): OrderQueryResult {
 }
 
 function parse(rawQuery: string, asciiOnly: boolean): OrderQueryResult {
-  // Decoded value (undefined when malformed) of the LAST occurrence, and the
-  // number of occurrences, per slot.
-  let values: (string | undefined)[];
-  let counts: number[];
-  // Raw values of the slots whose value could not be decoded, to echo them.
-  let undecodable: string[] | undefined;
-  // Names whose own encoding is malformed: they cannot be attributed to a
-  // parameter, but the query is malformed, so they are reported too.
-  let malformedNames: string[] | undefined;
-  // The usual query: every parameter once, in table order, nothing else. One
-  // native regex pass splits it and checks every name; anything else takes
-  // the general loop, which gives the same result for this shape too.
-  const canonical = CANONICAL.exec(rawQuery);
+  const canonical = splitCanonicalQuery(rawQuery);
   if (canonical === null && asciiOnly) {
     const problems = rawNonAsciiProblems(rawQuery);
     if (problems !== undefined) return { ok: false, problems };
   }
-  if (canonical !== null) {
-    values = NO_VALUES.slice();
-    counts = ONCE_EACH.slice();
-    for (let index = 0; index < PARAMETER_COUNT; index++) {
-      const rawValue = canonical[index + 1]!;
-      const value = rawValue.indexOf('%') >= 0 || rawValue.indexOf('+') >= 0 ? decodeFormComponent(rawValue) : rawValue;
-      values[index] = value;
-      if (value === undefined) (undecodable ??= [])[index] = rawValue;
-    }
-  } else {
-    ({ values, counts, undecodable, malformedNames } = splitQuery(rawQuery));
-  }
-  return validateSplit(values, counts, undecodable, malformedNames);
+  return validateSplit(canonical === null ? splitQuery(rawQuery) : decodeCanonical(canonical));
 }
 
-/**
- * `name1=(value1)&name2=(value2)&...` for the names in table order, whole
- * query, values without '&' or any character outside ASCII (so that a match
- * proves the query ASCII).
- */
-const CANONICAL = new RegExp(
-  `^${ORDER_PARAMETERS.map(({ name }) => `${name.replace(/[^A-Za-z0-9_]/g, '\\$&')}=([^&\\u0080-\\uffff]*)`).join('&')}$`,
-);
-const ONCE_EACH: readonly number[] = ORDER_PARAMETERS.map(() => 1);
+/** The usual query's values, decoded: only those holding a '%' or '+' need it. */
+function decodeCanonical(canonical: RegExpExecArray): Split {
+  const values: (string | undefined)[] = NO_VALUES.slice();
+  const counts = NO_COUNTS.slice();
+  let undecodable: string[] | undefined;
+  for (let index = 0; index < PARAMETER_COUNT; index++) {
+    const rawValue = canonical[index + 1];
+    if (rawValue === undefined) continue;
+    counts[index] = 1;
+    const value = rawValue.indexOf('%') >= 0 || rawValue.indexOf('+') >= 0 ? decodeFormComponent(rawValue) : rawValue;
+    values[index] = value;
+    if (value === undefined) (undecodable ??= [])[index] = rawValue;
+  }
+  return { values, counts, undecodable, malformedNames: undefined };
+}
 
 interface Split {
   values: (string | undefined)[];
@@ -204,48 +180,32 @@ function splitQuery(rawQuery: string): Split {
   return { values, counts, undecodable, malformedNames };
 }
 
-/** Repairs and validates the values the split found; the problems, all at once, when they are not valid. */
-function validateSplit(
-  values: (string | undefined)[],
-  counts: readonly number[],
-  undecodable: readonly string[] | undefined,
-  malformedNames: readonly string[] | undefined,
-): OrderQueryResult {
-  // Missing and duplicated parameters are left undefined, which typia rejects
-  // (we report our own message for those below).
-  for (let index = 0; index < PARAMETER_COUNT; index++) if (counts[index] !== 1) values[index] = undefined;
+/** Repairs and checks the values the split found; the problems, all at once, when they are not valid. */
+function validateSplit({ values, counts, undecodable, malformedNames }: Split): OrderQueryResult {
   // Values as received, of the slots a repair changed (problems echo them).
-  let unrepaired: string[] | undefined;
+  let echoed: string[] | undefined;
   for (const [index, repair] of REPAIRS) {
     const value = values[index];
     if (value === undefined) continue;
     const repaired = repair(value);
     if (repaired === value) continue;
-    (unrepaired ??= [])[index] = value;
+    (echoed ??= [])[index] = value;
     values[index] = repaired;
   }
-  const validation = validateOrderValues(values);
-  // Success implies every parameter was present once, decodable and valid.
-  if (validation.success && malformedNames === undefined) return { ok: true, values: validation.data };
-  const expectedByIndex = validation.success ? [] : expectedBySlot(validation.errors);
-
-  const problems: ParameterProblem[] = [];
-  for (let index = 0; index < PARAMETER_COUNT; index++) {
-    const parameter = ORDER_PARAMETERS[index]!.name;
-    const count = counts[index]!;
-    const value = unrepaired?.[index] ?? values[index];
-    if (count === 0) {
-      problems.push({ parameter, detail: requiredDetail(parameter) });
-    } else if (count > 1) {
-      problems.push({ parameter, detail: duplicateDetail(parameter, count) });
-    } else if (value === undefined) {
-      problems.push({ parameter, detail: `${parameter} ${MALFORMED_ENCODING}`, value: truncate(undecodable![index]!) });
-    } else {
-      const expected = expectedByIndex[index];
-      if (expected === undefined) continue;
-      problems.push({ parameter, detail: detailFor(index, expected), value: truncate(value) });
-    }
+  let refused: string[] | undefined;
+  if (undecodable !== undefined) {
+    const echoedRaw = (echoed ??= []);
+    refused = [];
+    undecodable.forEach((raw, index) => {
+      refused![index] = `${ORDER_PARAMETERS[index]!.name} ${MALFORMED_ENCODING}`;
+      echoedRaw[index] = raw;
+    });
   }
+  const checked = checkOrder({ counts, values, refused, echoed });
+  if (checked.ok && malformedNames === undefined) return checked;
+  const problems: ParameterProblem[] = checked.ok
+    ? []
+    : checked.problems.map(({ slot, ...problem }) => ({ parameter: ORDER_PARAMETERS[slot]!.name, ...problem }));
   for (const rawName of malformedNames ?? []) {
     problems.push({
       parameter: truncate(rawName),
