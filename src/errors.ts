@@ -7,28 +7,102 @@
  * fails: recognise them with isTracknumError(), which checks the brand.
  */
 
+import type { Route } from './api/routes.js';
+
 interface Declared {
-  /** HTTP status for errors answered to clients; 0 for start-up errors. */
+  /** HTTP status for errors answered to clients; 0 for start-up errors and errors that are only logged. */
   status: number;
   title: string;
+  /**
+   * Answered to clients: when, in one sentence (the OpenAPI document's
+   * description of the answer). docs/errors.md says more.
+   */
+  when?: string;
+  /** The routes that answer it: a list, or '*' for every request whatever its route. */
+  routes?: readonly Route[] | '*';
+  /** Headers that come with the answer, and what they say (for the OpenAPI document). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export const ERRORS = {
   // Answered to clients.
-  INVALID_PARAMETERS: { status: 400, title: 'Invalid query parameters' },
-  INVALID_BODY: { status: 400, title: 'Invalid request body' },
-  MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
-  CONTENT_TOO_LARGE: { status: 413, title: 'Content too large' },
-  BODY_TIMEOUT: { status: 408, title: 'Request body timed out' },
-  MALFORMED_TRACKING_NUMBER: { status: 400, title: 'Malformed tracking number' },
-  CHECK_CHARACTER_MISMATCH: { status: 422, title: 'Tracking number fails its check character' },
-  NOT_FOUND: { status: 404, title: 'Not found' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
-  URI_TOO_LONG: { status: 414, title: 'Request URI too long' },
-  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
-  NOT_ISSUING: { status: 503, title: 'Not issuing tracking numbers' },
-  INTERNAL: { status: 500, title: 'Internal server error' },
+  INVALID_PARAMETERS: {
+    status: 400,
+    title: 'Invalid query parameters',
+    when: 'Parameters missing, duplicated, malformed or out of range: all of them, each with what is expected.',
+    routes: ['next-tracking-number'],
+  },
+  INVALID_BODY: {
+    status: 400,
+    title: 'Invalid request body',
+    when: 'The body breaks a rule: every problem at its JSON Pointer. Nothing is issued.',
+    routes: ['batch'],
+  },
+  MALFORMED_JSON: {
+    status: 400,
+    title: 'Malformed JSON body',
+    when: 'The body is not UTF-8 JSON, or nests too deep.',
+    routes: ['batch'],
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported media type',
+    when: 'The body is not sent as application/json (UTF-8).',
+    routes: ['batch'],
+    headers: { 'Accept-Post': 'The media type to send: application/json.' },
+  },
+  CONTENT_TOO_LARGE: {
+    status: 413,
+    title: 'Content too large',
+    when: 'The body exceeds the size limit; the connection is closed.',
+    routes: ['batch'],
+  },
+  BODY_TIMEOUT: {
+    status: 408,
+    title: 'Request body timed out',
+    when: 'The body did not arrive in time; the connection is closed.',
+    routes: ['batch'],
+  },
+  MALFORMED_TRACKING_NUMBER: {
+    status: 400,
+    title: 'Malformed tracking number',
+    when: 'Wrong length, characters or country.',
+    routes: ['tracking-numbers'],
+  },
+  CHECK_CHARACTER_MISMATCH: {
+    status: 422,
+    title: 'Tracking number fails its check character',
+    when: 'The check character does not match: the number was probably mistyped.',
+    routes: ['tracking-numbers'],
+  },
+  NOT_FOUND: { status: 404, title: 'Not found', when: 'No such path.', routes: ['other'] },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    when: 'The path does not answer this method (a HEAD of a path that issues numbers included).',
+    routes: ['next-tracking-number', 'batch', 'tracking-numbers', 'healthz', 'readyz', 'metrics', 'openapi'],
+    headers: { Allow: 'The method the path answers.' },
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    title: 'Request URI too long',
+    when: 'The query string is too long.',
+    routes: ['next-tracking-number'],
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request header fields too large',
+    when: 'The request headers are too large.',
+    routes: '*',
+  },
+  NOT_ISSUING: {
+    status: 503,
+    title: 'Not issuing tracking numbers',
+    when: 'This instance cannot issue numbers now (no node ID, shutting down, reserved seconds used up): retry shortly or use another instance.',
+    routes: ['next-tracking-number', 'batch'],
+    headers: { 'Retry-After': 'Seconds to wait before retrying.' },
+  },
+  INTERNAL: { status: 500, title: 'Internal server error', when: 'A bug (logged with its stack).', routes: '*' },
   // Stop start-up.
   CONFIG_INVALID: { status: 0, title: 'Invalid configuration' },
   PORT_IN_USE: { status: 0, title: 'Port already in use' },

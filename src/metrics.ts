@@ -11,28 +11,12 @@
 import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlBlock } from './core/controlBlock.js';
 import { notIssuingReason } from './core/issuing.js';
 import { secondOf } from './core/layout.js';
+import { ROUTES } from './api/routes.js';
 import { ERRORS } from './errors.js';
 import { ORDER_PARAMETER_NAMES } from './validation/orderParameters.js';
 
 /** The most worker threads an instance runs: the counters have a region for each. */
 export const MAX_WORKERS = 256;
-
-/** Routes as counted; everything unrouted is 'other'. */
-export const ROUTES = [
-  'next-tracking-number',
-  'batch',
-  'tracking-numbers',
-  'healthz',
-  'readyz',
-  'metrics',
-  'openapi',
-  'other',
-] as const;
-export type Route = (typeof ROUTES)[number];
-export const ROUTE_INDEX: Readonly<Record<Route, number>> = Object.fromEntries(ROUTES.map((r, i) => [r, i])) as Record<
-  Route,
-  number
->;
 
 /** Statuses tracknum answers: 200, and those of the errors it answers to clients; anything else counts as 'other'. */
 const STATUSES = [200, ...new Set(Object.values(ERRORS).map((error) => error.status))]

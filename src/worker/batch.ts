@@ -13,24 +13,16 @@
  * - every callback catches, and answers 500 if nothing was answered yet: an
  *   exception escaping a uWS callback would abort the process.
  *
- * Nothing is issued unless the whole request is valid. The numbers are drawn
- * as runs of blocks from the shared clock (Allocator.drawRuns) and encrypted
- * together (TrackingNumberEncoder.encodeRuns).
+ * Nothing is issued unless the whole request is valid; the orders read go
+ * down the one issuing path (issueOrders.ts).
  */
-import type { Run } from '../core/allocator.js';
-import { isDrawnNumberIssuable, notIssuingReason } from '../core/issuing.js';
-import { secondOf } from '../core/layout.js';
-import { monotonicMs } from '../core/monotonicClock.js';
 import { BATCH_LIMITS, readBatchRequest, type BodyProblem } from '../validation/batchRequest.js';
 import { parseJson } from '../validation/json.js';
 import { parameterIndex } from '../validation/orderParameters.js';
-import { ANSWERED_LATER, notIssuing, ORIGIN, type Handler, type RouteContext } from './context.js';
-import { isoTimestamp } from './isoTimestamp.js';
-import { orderJson } from './issuedAnswer.js';
+import { ANSWERED_LATER, type Handler, type RouteContext } from './context.js';
+import { batchAnswerBody } from './issuedAnswer.js';
+import { issueOrders, type IssuingRoute } from './issueOrders.js';
 import type { HttpResponse } from './uws.js';
-
-/** Problems quoted in a 400's `detail`; all of them are in its `errors`. */
-const MAX_DETAILED_PROBLEMS = 5;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -153,9 +145,19 @@ function tooLarge(res: HttpResponse, context: RouteContext): number {
   });
 }
 
-/** Reads, validates and answers a whole body. */
+/** The batch's side of the issuing path: problems at JSON Pointers, numbers grouped per order. */
+const BATCH: IssuingRoute<BodyProblem> = {
+  invalid: 'INVALID_BODY',
+  // "/orders/3/weight" counts for weight; anything else as 'other'.
+  slotOf: (problem) => parameterIndex(problem.pointer.slice(problem.pointer.lastIndexOf('/') + 1)),
+  describe: (problem) => `${problem.pointer}: ${problem.detail}`,
+  count: (context, numbers) => context.counters.batchIssued(numbers),
+  body: batchAnswerBody,
+};
+
+/** Reads a whole body, and issues its numbers. */
 function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array): number {
-  const { replies, counters, control, allocator, encoder } = context;
+  const { replies } = context;
   let text: string;
   try {
     text = UTF8.decode(body);
@@ -169,47 +171,5 @@ function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array):
       extensions: { offset: parsed.offset },
     });
   }
-  const request = readBatchRequest(parsed.value);
-  if (!request.ok) return invalidBody(res, context, request.problems);
-
-  const now = Date.now();
-  const second = secondOf(now);
-  const runs: Run[] = [];
-  // As for one number: the lease is checked after drawing, the generation inside drawRuns.
-  if (!allocator.drawRuns(second, request.numbers, runs) || !isDrawnNumberIssuable(control, monotonicMs())) {
-    return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
-  }
-  const origins = new Array<string>(request.numbers);
-  let next = 0;
-  for (const order of request.orders) {
-    const origin = order.values[ORIGIN]!;
-    for (let parcel = 0; parcel < order.parcels; parcel++) origins[next++] = origin;
-  }
-  const numbers = encoder.encodeRuns(runs, origins);
-  counters.batchIssued(numbers.length);
-
-  const numberTail = `","created_at":"${isoTimestamp(now)}"}`;
-  let answer = '{"orders":[';
-  next = 0;
-  request.orders.forEach((order, index) => {
-    answer += `${index === 0 ? '' : ','}{"order":${orderJson(order.values, `,"parcels":${order.parcels}`)},"tracking_numbers":[`;
-    for (let parcel = 0; parcel < order.parcels; parcel++) {
-      answer += `${parcel === 0 ? '' : ','}{"tracking_number":"${numbers[next++]!}${numberTail}`;
-    }
-    answer += ']}';
-  });
-  return replies.json(res, 200, `${answer}]}`);
-}
-
-function invalidBody(res: HttpResponse, context: RouteContext, problems: readonly BodyProblem[]): number {
-  for (const problem of problems) {
-    // "/orders/3/weight" counts for weight; anything else as 'other'.
-    context.counters.invalid(parameterIndex(problem.pointer.slice(problem.pointer.lastIndexOf('/') + 1)));
-  }
-  const quoted = problems.slice(0, MAX_DETAILED_PROBLEMS).map((p) => `${p.pointer}: ${p.detail}`);
-  if (problems.length > MAX_DETAILED_PROBLEMS) quoted.push(`and ${problems.length - MAX_DETAILED_PROBLEMS} more`);
-  return context.replies.problem(res, 'INVALID_BODY', {
-    detail: quoted.join('; '),
-    extensions: { errors: problems },
-  });
+  return issueOrders(res, context, BATCH, readBatchRequest(parsed.value));
 }

@@ -3,11 +3,9 @@
  */
 import type { Allocator } from '../core/allocator.js';
 import type { ControlBlock } from '../core/controlBlock.js';
-import { NOT_ISSUING_REASONS, type NotIssuingReason } from '../core/issuing.js';
 import type { TrackingNumberEncoder } from '../core/numberFormat.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics.js';
-import { indexOf } from '../validation/orderParameters.js';
 import type { Replies } from './replies.js';
 import type { HttpRequest, HttpResponse } from './uws.js';
 
@@ -34,13 +32,3 @@ export type Handler = (res: HttpResponse, req: HttpRequest) => number;
 
 /** What a handler returns when it answers from a later callback (a request body). */
 export const ANSWERED_LATER = -1;
-
-/** The slot of the origin, which a tracking number starts with. */
-export const ORIGIN = indexOf('origin_country_id');
-
-export function notIssuing(res: HttpResponse, context: RouteContext, reason: NotIssuingReason): number {
-  return context.replies.problem(res, 'NOT_ISSUING', {
-    detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
-    headers: { 'Retry-After': '1' },
-  });
-}

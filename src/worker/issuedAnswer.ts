@@ -44,7 +44,7 @@ const AFTER_LAST = JSON_SAFE[PARAMETER_COUNT - 1] ? '"' : '';
  * `{"origin_country_id":...,...}` for values that passed validation, plus
  * `tail` (more members, starting with ',') before the closing brace.
  */
-export function orderJson(values: readonly string[], tail = ''): string {
+function orderJson(values: readonly string[], tail = ''): string {
   let json = '';
   for (let index = 0; index < PARAMETER_COUNT; index++) {
     const value = values[index]!;
@@ -60,4 +60,26 @@ export function orderJson(values: readonly string[], tail = ''): string {
  */
 export function issuedAnswerBody(trackingNumber: string, issuedAt: string, values: readonly string[]): string {
   return `{"tracking_number":"${trackingNumber}","created_at":"${issuedAt}","order":${orderJson(values)}}`;
+}
+
+/**
+ * `{"orders":[{"order":{...,"parcels":N},"tracking_numbers":[{"tracking_number":...,"created_at":...},...]},...]}`:
+ * a batch's numbers (in the order of its orders and their parcels) grouped per order.
+ */
+export function batchAnswerBody(
+  orders: readonly { readonly values: readonly string[]; readonly parcels: number }[],
+  numbers: readonly string[],
+  issuedAt: string,
+): string {
+  const numberTail = `","created_at":"${issuedAt}"}`;
+  let answer = '{"orders":[';
+  let next = 0;
+  orders.forEach((order, index) => {
+    answer += `${index === 0 ? '' : ','}{"order":${orderJson(order.values, `,"parcels":${order.parcels}`)},"tracking_numbers":[`;
+    for (let parcel = 0; parcel < order.parcels; parcel++) {
+      answer += `${parcel === 0 ? '' : ','}{"tracking_number":"${numbers[next++]!}${numberTail}`;
+    }
+    answer += ']}';
+  });
+  return `${answer}]}`;
 }

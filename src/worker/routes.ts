@@ -5,27 +5,20 @@
  * they answered, which `guarded` counts.
  */
 import { performance } from 'node:perf_hooks';
-import type { Allocation } from '../core/allocator.js';
 import { isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
-import {
-  isDrawnNumberIssuable,
-  NOT_ISSUING_REASONS,
-  notIssuingReason,
-  type NotIssuingReason,
-} from '../core/issuing.js';
-import { secondOf } from '../core/layout.js';
+import { NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
+import { secondOf, SEQUENTIAL_GENERATION } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { generationCharacter } from '../core/numberFormat.js';
-import { SEQUENTIAL_GENERATION } from '../core/layout.js';
 import { parseTrackingNumber, upperCaseAscii } from '../core/trackingNumber.js';
+import { API_ROUTES, ROUTE_INDEX, ROUTES, uwsPattern, type ApiRoute, type Route } from '../api/routes.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
-import { ROUTE_INDEX, ROUTES, type Route } from '../metrics.js';
 import { parameterIndex } from '../validation/orderParameters.js';
 import { parseRequestQuery, type ParameterProblem } from '../validation/orderQuery.js';
-import { isoTimestamp } from './isoTimestamp.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
+import { issueOrders, type IssuingRoute, type ReadOrders } from './issueOrders.js';
 import { batchHandler } from './batch.js';
-import { ANSWERED_LATER, notIssuing, ORIGIN, type Handler, type RouteContext } from './context.js';
+import { ANSWERED_LATER, type Handler, type RouteContext } from './context.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
 /**
@@ -44,50 +37,45 @@ const MAX_HEADER_BYTES = 16 * 1024;
 
 export function registerRoutes(app: TemplatedApp, context: RouteContext): void {
   const { replies } = context;
-  const guard = (handler: Handler, route: Route = 'other'): ((res: HttpResponse, req: HttpRequest) => void) =>
+  const guard = (handler: Handler, route: Route): ((res: HttpResponse, req: HttpRequest) => void) =>
     guarded(context, ROUTE_INDEX[route], handler);
-  const onlyGet: Handler = (res) =>
-    replies.problem(res, 'METHOD_NOT_ALLOWED', { detail: 'this resource only answers GET', headers: { Allow: 'GET' } });
-  // A HEAD must not issue a number, and its answer must have no body.
-  const headNotAllowed: Handler = (res) => replies.empty(res, 405, { Allow: 'GET' });
 
-  /** One GET resource: its handler, a HEAD answer (405 unless given), and 405 for every other method. */
-  const resource = (route: Route, path: string, get: Handler, head: Handler = headNotAllowed): void => {
-    app.get(path, guard(get, route)).head(path, guard(head, route)).any(path, guard(onlyGet, route));
+  /** Each route's answer to its method, and to HEAD where a HEAD is safe (else 405: a HEAD must not issue a number). */
+  const answers: Record<ApiRoute, { answer: Handler; head?: Handler }> = {
+    'next-tracking-number': { answer: nextTrackingNumber(context) },
+    batch: { answer: batchHandler(context, ROUTE_INDEX.batch) },
+    'tracking-numbers': { answer: lookUpTrackingNumber(context) },
+    healthz: { answer: (res) => replies.json(res, 200, '{"status":"ok"}'), head: (res) => replies.empty(res, 200) },
+    readyz: {
+      answer: readiness(context),
+      head: (res) => replies.empty(res, notReadyReason(context.control) === undefined ? 200 : 503),
+    },
+    metrics: { answer: (res) => replies.text(res, 'text/plain; version=0.0.4', context.metrics()) },
+    openapi: { answer: (res) => replies.json(res, 200, context.openApi) },
   };
-
-  resource('next-tracking-number', '/next-tracking-number', nextTrackingNumber(context));
-  const onlyPost: Handler = (res) =>
-    replies.problem(res, 'METHOD_NOT_ALLOWED', {
-      detail: 'this resource only answers POST',
-      headers: { Allow: 'POST' },
-    });
-  app
-    .post('/tracking-numbers', guard(batchHandler(context, ROUTE_INDEX.batch), 'batch'))
-    .head(
-      '/tracking-numbers',
-      guard((res) => replies.empty(res, 405, { Allow: 'POST' }), 'batch'),
-    )
-    .any('/tracking-numbers', guard(onlyPost, 'batch'));
-  resource('tracking-numbers', '/tracking-numbers/:number', lookUpTrackingNumber(context));
-  resource(
-    'healthz',
-    '/healthz',
-    (res) => replies.json(res, 200, '{"status":"ok"}'),
-    (res) => replies.empty(res, 200),
-  );
-  resource('readyz', '/readyz', readiness(context), (res) =>
-    replies.empty(res, notReadyReason(context.control) === undefined ? 200 : 503),
-  );
-  resource('metrics', '/metrics', (res) => replies.text(res, 'text/plain; version=0.0.4', context.metrics()));
-  resource('openapi', '/openapi.json', (res) => replies.json(res, 200, context.openApi));
+  for (const { route, path, method } of API_ROUTES) {
+    const pattern = uwsPattern(path);
+    const allow = method.toUpperCase();
+    const { answer, head = (res): number => replies.empty(res, 405, { Allow: allow }) } = answers[route];
+    const notAllowed: Handler = (res) =>
+      replies.problem(res, 'METHOD_NOT_ALLOWED', {
+        detail: `this resource only answers ${allow}`,
+        headers: { Allow: allow },
+      });
+    app[method](pattern, guard(answer, route));
+    app.head(pattern, guard(head, route));
+    app.any(pattern, guard(notAllowed, route));
+  }
   app.head(
     '/*',
-    guard((res) => replies.empty(res, 404)),
+    guard((res) => replies.empty(res, 404), 'other'),
   );
   app.any(
     '/*',
-    guard((res, req) => replies.problem(res, 'NOT_FOUND', { detail: `no resource at ${req.getUrl().slice(0, 200)}` })),
+    guard(
+      (res, req) => replies.problem(res, 'NOT_FOUND', { detail: `no resource at ${req.getUrl().slice(0, 200)}` }),
+      'other',
+    ),
   );
 }
 
@@ -144,37 +132,29 @@ function nextTrackingNumber(context: RouteContext): Handler {
   };
 }
 
+/** The GET's side of the issuing path: problems by parameter, one number with its order. */
+const SINGLE: IssuingRoute<ParameterProblem> = {
+  invalid: 'INVALID_PARAMETERS',
+  slotOf: (problem) => parameterIndex(problem.parameter),
+  describe: (problem) => problem.detail,
+  count: (context) => context.counters.issued(),
+  body: (orders, numbers, issuedAt) => issuedAnswerBody(numbers[0]!, issuedAt, orders[0]!.values),
+};
+
 function issueTrackingNumber(context: RouteContext): Handler {
-  const { control, allocator, encoder, replies, counters } = context;
-  const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
   return (res, req) => {
     const raw = req.getQuery() ?? '';
     if (raw.length > MAX_QUERY_LENGTH) {
-      return replies.problem(res, 'URI_TOO_LONG', {
+      return context.replies.problem(res, 'URI_TOO_LONG', {
         detail: `the query string has ${raw.length} characters; at most ${MAX_QUERY_LENGTH} are accepted`,
       });
     }
     const parsed = parseRequestQuery(raw);
-    if (!parsed.ok) return invalidParameters(res, context, parsed.problems);
-    const now = Date.now();
-    const second = secondOf(now);
-    if (!allocator.next(second, drawn) || !isDrawnNumberIssuable(control, monotonicMs())) {
-      // 'no-node-id' when the node ID changed under the draw and all is well again.
-      return notIssuing(res, context, notIssuingReason(control, second, monotonicMs()) ?? 'no-node-id');
-    }
-    counters.issued();
-    const values = parsed.values;
-    const trackingNumber = encoder.encode(values[ORIGIN]!, drawn.second, drawn.nodeId, drawn.counter);
-    return replies.json(res, 200, issuedAnswerBody(trackingNumber, isoTimestamp(now), values));
+    const read: ReadOrders<ParameterProblem> = parsed.ok
+      ? { ok: true, orders: [{ values: parsed.values, parcels: 1 }], numbers: 1 }
+      : parsed;
+    return issueOrders(res, context, SINGLE, read);
   };
-}
-
-function invalidParameters(res: HttpResponse, context: RouteContext, problems: readonly ParameterProblem[]): number {
-  for (const problem of problems) context.counters.invalid(parameterIndex(problem.parameter));
-  return context.replies.problem(res, 'INVALID_PARAMETERS', {
-    detail: problems.map((p) => p.detail).join('; '),
-    extensions: { errors: problems },
-  });
 }
 
 /**

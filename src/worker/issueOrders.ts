@@ -1,0 +1,112 @@
+/**
+ * Issuing numbers: the one path of both issuing routes, for one order or a
+ * thousand. The GET and batch handlers only read their request and hand it
+ * over; an order-level rule lands here, once.
+ *
+ *   1. the request as read: its orders, or every problem (400);
+ *   2. draw the numbers from the shared clock, all or none (503 when this
+ *      instance cannot issue now);
+ *   3. encode them (the opaque format encrypts; a batch in one FF1 call);
+ *   4. count them, and answer in the route's shape.
+ */
+import type { Allocation, Run } from '../core/allocator.js';
+import { isDrawnNumberIssuable, NOT_ISSUING_REASONS, notIssuingReason } from '../core/issuing.js';
+import { secondOf } from '../core/layout.js';
+import { monotonicMs } from '../core/monotonicClock.js';
+import { indexOf, type OrderValues } from '../validation/orderParameters.js';
+import type { RouteContext } from './context.js';
+import { isoTimestamp } from './isoTimestamp.js';
+import type { HttpResponse } from './uws.js';
+
+/** An order to issue numbers for: its values, valid, and how many numbers (one per parcel). */
+interface OrderToIssue {
+  readonly values: OrderValues;
+  readonly parcels: number;
+}
+
+/** A request as its route read it: the orders and their total of numbers, or what is wrong with it. */
+export type ReadOrders<Problem> =
+  { ok: true; orders: readonly OrderToIssue[]; numbers: number } | { ok: false; problems: readonly Problem[] };
+
+/** What differs between the issuing routes: how problems are reported, and the shape of the answer. */
+export interface IssuingRoute<Problem> {
+  /** The code of a request that breaks the rules. */
+  readonly invalid: 'INVALID_PARAMETERS' | 'INVALID_BODY';
+  /** A problem's parameter, for /metrics: its slot in the table, or -1. */
+  slotOf(problem: Problem): number;
+  /** The problem in a few words, for the answer's `detail`. */
+  describe(problem: Problem): string;
+  /** Counts the numbers issued. */
+  count(context: RouteContext, numbers: number): void;
+  /** The answer's body: the numbers in the order of the orders and their parcels. */
+  body(orders: readonly OrderToIssue[], numbers: readonly string[], issuedAt: string): string;
+}
+
+/** Problems quoted in a 400's `detail`; all of them are in its `errors`. */
+const MAX_DETAILED_PROBLEMS = 5;
+
+/** The slot of the origin, which a tracking number starts with. */
+const ORIGIN = indexOf('origin_country_id');
+
+/** Issues the numbers of `read` and answers; returns the status. */
+export function issueOrders<Problem>(
+  res: HttpResponse,
+  context: RouteContext,
+  route: IssuingRoute<Problem>,
+  read: ReadOrders<Problem>,
+): number {
+  if (!read.ok) return invalid(res, context, route, read.problems);
+  const now = Date.now();
+  const numbers = draw(context, read.orders, read.numbers, secondOf(now));
+  if (numbers === undefined) {
+    const reason = notIssuingReason(context.control, secondOf(now), monotonicMs()) ?? 'no-node-id';
+    return context.replies.problem(res, 'NOT_ISSUING', {
+      detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  route.count(context, numbers.length);
+  return context.replies.json(res, 200, route.body(read.orders, numbers, isoTimestamp(now)));
+}
+
+const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
+const runs: Run[] = [];
+
+/**
+ * The numbers of the orders, encoded, or undefined when they cannot all be
+ * issued now. One number is drawn alone (the GET); more, as runs of whole
+ * blocks. Either way the lease and the draining flag are checked after
+ * drawing, the node ID's generation inside the allocator.
+ */
+function draw(
+  context: RouteContext,
+  orders: readonly OrderToIssue[],
+  count: number,
+  second: number,
+): string[] | undefined {
+  const { allocator, encoder, control } = context;
+  if (count === 1) {
+    if (!allocator.next(second, drawn) || !isDrawnNumberIssuable(control, monotonicMs())) return undefined;
+    return [encoder.encode(orders[0]!.values[ORIGIN]!, drawn.second, drawn.nodeId, drawn.counter)];
+  }
+  if (!allocator.drawRuns(second, count, runs) || !isDrawnNumberIssuable(control, monotonicMs())) return undefined;
+  const origins = new Array<string>(count);
+  let next = 0;
+  for (const order of orders) {
+    const origin = order.values[ORIGIN]!;
+    for (let parcel = 0; parcel < order.parcels; parcel++) origins[next++] = origin;
+  }
+  return encoder.encodeRuns(runs, origins);
+}
+
+function invalid<Problem>(
+  res: HttpResponse,
+  context: RouteContext,
+  route: IssuingRoute<Problem>,
+  problems: readonly Problem[],
+): number {
+  for (const problem of problems) context.counters.invalid(route.slotOf(problem));
+  const quoted = problems.slice(0, MAX_DETAILED_PROBLEMS).map((problem) => route.describe(problem));
+  if (problems.length > MAX_DETAILED_PROBLEMS) quoted.push(`and ${problems.length - MAX_DETAILED_PROBLEMS} more`);
+  return context.replies.problem(res, route.invalid, { detail: quoted.join('; '), extensions: { errors: problems } });
+}
