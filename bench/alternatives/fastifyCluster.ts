@@ -5,16 +5,18 @@
  * patterns), a response schema (fast-json-stringify), node:cluster workers,
  * and a Snowflake-style BigInt id (milliseconds, worker, sequence) in base 36.
  *
- * It validates the same parameters with the closest rules JSON Schema gives
- * (no calendar check of created_at, no duplicate-parameter or percent-encoding
- * checks), and its ids are unique per process only: it is here for speed.
+ * Its schemas are tracknum's own, taken from the OpenAPI document (the
+ * query parameters and the answer's schema): the same rules as far as JSON
+ * Schema goes (no calendar check of created_at, no duplicate-parameter or
+ * percent-encoding checks). Its ids are unique per process only: it is here
+ * for speed.
  *
  * PORT (required), WORKERS (default: cores). Prints {"msg":"ready","port":N}.
  */
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import Fastify from 'fastify';
-import { isAssignedCountryCode } from '../../src/validation/countryCodes.js';
+import { openApiDocument } from '../../src/api/openapi.js';
 
 const port = Number(process.env['PORT']);
 const workers = Number(process.env['WORKERS'] ?? availableParallelism());
@@ -52,49 +54,40 @@ function snowflakeGenerator(workerId: number): () => bigint {
   };
 }
 
+type Json = Record<string, unknown>;
+
+/** `schema` with every `#/components/schemas/...` reference of the document replaced by what it names. */
+function inline(schema: unknown, components: Record<string, unknown>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => inline(item, components));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const ref = (schema as Json)['$ref'];
+  if (typeof ref === 'string') return inline(components[ref.replace('#/components/schemas/', '')], components);
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, inline(value, components)]));
+}
+
+/** The query string and answer schemas of GET /next-tracking-number, from tracknum's OpenAPI document. */
+function schemasFromOpenApi(): { querystring: Json; response: Json } {
+  const document = openApiDocument() as {
+    paths: Record<string, Record<string, { parameters: Json[]; responses: Record<string, Json> }>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const operation = document.paths['/next-tracking-number']!['get']!;
+  const querystring = {
+    type: 'object',
+    required: operation.parameters.filter((p) => p['required'] === true).map((p) => p['name']),
+    properties: Object.fromEntries(
+      operation.parameters.map((p): [string, unknown] => [p['name'] as string, p['schema']]),
+    ),
+  };
+  const issued = operation.responses['200'] as { content: { 'application/json': { schema: unknown } } };
+  const response = { 200: inline(issued.content['application/json'].schema, document.components.schemas) as Json };
+  return { querystring, response };
+}
+
 function startWorker(workerId: number): void {
   const nextId = snowflakeGenerator(workerId);
   const app = Fastify({ logger: false });
-  // The same codes as tracknum's, as the enum a JSON-schema user would write.
-  const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
-  const assigned = letters.flatMap((first) => letters.map((second) => first + second)).filter(isAssignedCountryCode);
-  const countryCode = { type: 'string', enum: assigned } as const;
-  const querystring = {
-    type: 'object',
-    required: [
-      'origin_country_id',
-      'destination_country_id',
-      'weight',
-      'created_at',
-      'customer_id',
-      'customer_name',
-      'customer_slug',
-    ],
-    properties: {
-      origin_country_id: countryCode,
-      destination_country_id: countryCode,
-      weight: {
-        type: 'string',
-        pattern: '^(?!0(?:\\.0{1,3})?$)(?:(?:0|[1-9][0-9]{0,2})(?:\\.[0-9]{1,3})?|1000(?:\\.0{1,3})?)$',
-      },
-      created_at: { type: 'string', format: 'date-time' },
-      customer_id: { type: 'string', format: 'uuid' },
-      customer_name: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 200,
-        pattern: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u001F\\u007F-\\u009F]+$',
-      },
-      customer_slug: { type: 'string', maxLength: 200, pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' },
-    },
-  } as const;
-  const order = { type: 'object', properties: querystring.properties } as const;
-  const response = {
-    200: {
-      type: 'object',
-      properties: { tracking_number: { type: 'string' }, created_at: { type: 'string' }, order },
-    },
-  } as const;
+  const { querystring, response } = schemasFromOpenApi();
 
   app.get<{ Querystring: Record<string, string> }>(
     '/next-tracking-number',

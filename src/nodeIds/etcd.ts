@@ -24,10 +24,22 @@ import { keepaliveIntervalMs, trustedUntil } from '../core/leaseTiming.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { EtcdSettings } from '../primary/config.js';
 import { EtcdNodeIdLease } from './etcdLease.js';
 import type { NumberSpaceRecord, NumberSpaceStore } from '../numberSpace/record.js';
 import type { HighWaterStore, NodeIdLease, NodeIdSource } from './source.js';
+
+/** The cluster mode's settings: where etcd is, and how to talk to it. */
+export interface EtcdSettings {
+  endpoints: readonly string[];
+  /** Key prefix, starting with '/' and without a trailing '/'. */
+  prefix: string;
+  leaseTtlSeconds: number;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  username?: string;
+  password?: string;
+}
 
 /** What a holder writes into its node key, so that an operator can tell who holds what. */
 interface Holder {

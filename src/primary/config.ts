@@ -11,19 +11,7 @@ import { MAX_NODE_ID } from '../core/layout.js';
 import { MIN_LEASE_TTL_SECONDS } from '../core/leaseTiming.js';
 import { TracknumError } from '../errors.js';
 import { MAX_WORKERS } from '../metrics.js';
-
-/** The cluster mode's settings: where etcd is, and how to talk to it. */
-export interface EtcdSettings {
-  endpoints: readonly string[];
-  /** Key prefix, starting with '/' and without a trailing '/'. */
-  prefix: string;
-  leaseTtlSeconds: number;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  username?: string;
-  password?: string;
-}
+import type { EtcdSettings } from '../nodeIds/etcd.js';
 
 export interface Config {
   port: number;

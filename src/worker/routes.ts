@@ -14,20 +14,13 @@ import { parseTrackingNumber, upperCaseAscii } from '../core/trackingNumber.js';
 import { API_ROUTES, ROUTE_INDEX, ROUTES, uwsPattern, type ApiRoute, type Route } from '../api/routes.js';
 import { isAssignedCountryCode } from '../validation/countryCodes.js';
 import { parameterIndex } from '../validation/orderParameters.js';
-import { parseRequestQuery, type ParameterProblem } from '../validation/orderQuery.js';
+import { MAX_QUERY_LENGTH, parseRequestQuery, type ParameterProblem } from '../validation/orderQuery.js';
 import { issuedAnswerBody } from './issuedAnswer.js';
 import { issueOrders, type IssuingRoute, type ReadOrders } from './issueOrders.js';
 import { batchHandler } from './batch.js';
 import { ANSWERED_LATER, type Handler, type RouteContext } from './context.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
-/**
- * Longer queries are refused with 414 before any parsing. The longest valid
- * query (a 200-character name of 3-byte characters, percent-encoded) is about
- * 2.2 KB; uWS v20.30 drops, without a status, a request whose head exceeds
- * 4 KiB when it arrives in several TCP segments, so the limit stays below that.
- */
-const MAX_QUERY_LENGTH = 3072;
 /**
  * Larger header blocks are refused with 431 when uWS hands them over at all:
  * it does so only for heads that arrive in one read (up to about 100 KiB);

@@ -11,7 +11,7 @@ import { MAX_NODE_ID } from '../../src/core/layout.js';
 import { keepaliveIntervalMs, trustedUntil } from '../../src/core/leaseTiming.js';
 import { isTracknumError } from '../../src/errors.js';
 import { EtcdNodeIds } from '../../src/nodeIds/etcd.js';
-import type { EtcdSettings } from '../../src/primary/config.js';
+import type { EtcdSettings } from '../../src/nodeIds/etcd.js';
 import type { NodeIdLease } from '../../src/nodeIds/source.js';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeTrackingNumber, type DecodedTrackingNumber, type NumberKey } from '../../src/core/numberFormat.js';
 import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
-import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
+import { EXAMPLE_ORDER } from '../../src/validation/orderParameters.js';
 import { checkAnswer } from './contract.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -22,7 +22,7 @@ import {
 } from '../helpers/service.js';
 import { NUMBERS_PER_BLOCK } from '../../src/core/allocator.js';
 import { COUNTER_SIZE } from '../../src/core/layout.js';
-import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
+import { EXAMPLE_ORDER } from '../../src/validation/orderParameters.js';
 import { LIBFAKETIME, requireFaketime, shiftedClockEnv } from '../helpers/faketime.js';
 
 const secondsOf = (numbers: readonly string[]): number[] => numbers.map((n) => decodeNumber(n).second);

@@ -7,9 +7,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BATCH_LIMITS, readBatchRequest, type BodyProblem } from '../../src/validation/batchRequest.js';
 import { parseJson } from '../../src/validation/json.js';
-import { ORDER_PARAMETER_NAMES, type Order } from '../../src/validation/orderParameters.js';
+import { ORDER_PARAMETER_NAMES, type Order, EXAMPLE_ORDER } from '../../src/validation/orderParameters.js';
 import { parseOrderQuery } from '../../src/validation/orderQuery.js';
-import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 import { orderOf } from '../helpers/order.js';
 
 /** Reads a body given as JSON text. */

@@ -9,8 +9,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createControlBlock } from '../../src/core/controlBlock.js';
+import { ERRORS, type ErrorCode } from '../../src/errors.js';
 import { createMetricsBuffer, renderMetrics } from '../../src/metrics.js';
 import { helpText } from '../../src/primary/config.js';
+import { DEFAULTS, ORDER_PARAMETERS } from '../../src/validation/orderParameters.js';
 import { ROOT } from '../helpers/service.js';
 
 const DOCUMENTS = ['readme.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
@@ -32,6 +34,27 @@ const block = (text: string, language: string): string[] => {
   assert.ok(found, `no ${language} block`);
   return found[1]!.split('\n').filter((line) => line.trim() !== '');
 };
+
+/** The rows of the first Markdown table after `heading`: their cells, without the header and separator rows. */
+const tableAfter = (text: string, heading: string): string[][] => {
+  const start = text.indexOf(`\n${heading}\n`);
+  assert.ok(start >= 0, `no heading ${heading}`);
+  const lines = text.slice(start).split('\n');
+  const first = lines.findIndex((line) => line.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    );
+  }
+  return rows;
+};
+/** The `code`-quoted words of a cell. */
+const quoted = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 
 describe('the documentation', () => {
   it('links only to files and anchors that exist', () => {
@@ -83,5 +106,47 @@ describe('the documentation', () => {
     const guide = read('docs/deploying.md');
     for (const family of families)
       assert.ok(guide.includes(`\`${family}`), `the deploying guide does not list ${family}`);
+  });
+
+  it("lists every order parameter in the readme's table, once, with its default where it has one", () => {
+    const rows = tableAfter(read('readme.md'), '### `GET /next-tracking-number`');
+    const listed = rows.flatMap((cells) => quoted(cells[0]!));
+    assert.deepEqual(
+      [...listed].sort(),
+      ORDER_PARAMETERS.map((entry) => entry.name).sort(),
+      "the readme's parameter table and the parameter table (src/validation/orderParameters.ts) differ",
+    );
+    ORDER_PARAMETERS.forEach(({ name }, index) => {
+      const value = DEFAULTS[index];
+      const row = rows.find((cells) => quoted(cells[0]!).includes(name))!.join(' | ');
+      if (value === undefined) assert.doesNotMatch(row, /default/i, `${name} is required, but its row gives a default`);
+      else assert.ok(row.includes(`default \`${value}\``), `${name}'s row does not say "default \`${value}\`"`);
+    });
+  });
+
+  it('lists every error code in docs/errors.md, with its status, and no code that does not exist', () => {
+    const text = read('docs/errors.md');
+    const answered = tableAfter(text, '## Answered to clients');
+    const notAnswered = [...tableAfter(text, '## Stopping start-up'), ...tableAfter(text, '## Logged while running')];
+    const codes = Object.keys(ERRORS) as ErrorCode[];
+    for (const code of codes) {
+      const { status } = ERRORS[code];
+      if (status > 0) {
+        const row = answered.find((cells) => cells[0] === `\`${code}\``);
+        assert.ok(row !== undefined, `docs/errors.md does not list ${code} under "Answered to clients"`);
+        assert.equal(Number(row[1]), status, `docs/errors.md gives ${code} another status`);
+      } else {
+        assert.ok(
+          notAnswered.some((cells) => cells[0] === `\`${code}\``),
+          `docs/errors.md does not list ${code} under "Stopping start-up" or "Logged while running"`,
+        );
+      }
+    }
+    for (const cells of [...answered, ...notAnswered]) {
+      assert.ok(
+        codes.includes(quoted(cells[0]!)[0] as ErrorCode),
+        `docs/errors.md lists ${cells[0]}, which src/errors.ts does not declare`,
+      );
+    }
   });
 });

@@ -5,10 +5,10 @@ import { ASSIGNED_COUNTRY_CODES } from '../helpers/countryCodes.js';
 import {
   ORDER_PARAMETER_NAMES as ORDER_PARAMETERS,
   type Order as OrderQuery,
+  EXAMPLE_ORDER,
 } from '../../src/validation/orderParameters.js';
 import { parseOrderQuery } from '../../src/validation/orderQuery.js';
 import { issuedAnswerBody } from '../../src/worker/issuedAnswer.js';
-import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 import { orderOf, valuesOf } from '../helpers/order.js';
 
 /** What the template must equal. */
@@ -32,7 +32,10 @@ describe('issuedAnswerBody', () => {
   it('is JSON.stringify of the answer for any valid order, names with quotes, backslashes and any Unicode included', () => {
     const hex = fc.constantFrom(...'0123456789abcdefABCDEF');
     const hexString = (length: number) => fc.string({ unit: hex, minLength: length, maxLength: length });
+    // Every parameter of the table, the example's value where no generator below covers it.
+    const examples = Object.fromEntries(ORDER_PARAMETERS.map((name) => [name, fc.constant(EXAMPLE_ORDER[name])]));
     const order = fc.record({
+      ...examples,
       origin_country_id: fc.constantFrom(...ASSIGNED_COUNTRY_CODES),
       destination_country_id: fc.constantFrom(...ASSIGNED_COUNTRY_CODES),
       weight: fc.constantFrom('1', '0.001', '999.999', '1000', '1000.000', '12.5'),
@@ -54,7 +57,7 @@ describe('issuedAnswerBody', () => {
         fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
       ),
       customer_slug: fc.constantFrom('redbox-logistics', 'a', 'a-1-b2'),
-    });
+    }) as fc.Arbitrary<OrderQuery>;
     let compared = 0;
     fc.assert(
       fc.property(order, (candidate) => {

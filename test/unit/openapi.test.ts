@@ -11,10 +11,10 @@ import { describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { openApiDocument } from '../../src/api/openapi.js';
 import { ERRORS } from '../../src/errors.js';
-import { ORDER_PARAMETER_NAMES } from '../../src/validation/orderParameters.js';
+import { API_ROUTES } from '../../src/api/routes.js';
+import { DEFAULTS, ORDER_PARAMETER_NAMES, EXAMPLE_ORDER } from '../../src/validation/orderParameters.js';
 import { OPENAPI_PATH, openApiText } from '../../scripts/openapi.js';
 import { OPENAPI, validatorFor } from '../helpers/contract.js';
-import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,14 +45,64 @@ describe('OpenAPI document', () => {
       operation.parameters.map((p) => p['name']),
       [...ORDER_PARAMETER_NAMES],
     );
+    operation.parameters.forEach((parameter, index) => {
+      const value = DEFAULTS[index];
+      assert.equal(
+        parameter['required'],
+        value === undefined,
+        `${String(parameter['name'])}: required unless it has a default`,
+      );
+      assert.equal(
+        (parameter['schema'] as Json)['default'],
+        value,
+        `${String(parameter['name'])}: the table's default`,
+      );
+    });
+    const batchOrder = OPENAPI.components.schemas['BatchRequest'] as { properties: { orders: { items: Json } } };
+    let order = batchOrder.properties.orders.items;
+    if (order['$ref'] !== undefined) order = OPENAPI.components.schemas[(order['$ref'] as string).split('/').pop()!]!;
+    ORDER_PARAMETER_NAMES.forEach((name, index) => {
+      const value = DEFAULTS[index];
+      assert.equal(
+        (order['required'] as string[]).includes(name),
+        value === undefined,
+        `batch order: ${name} required unless it has a default`,
+      );
+      assert.equal(
+        (order['properties'] as Record<string, Json>)[name]!['default'],
+        value,
+        `batch order: ${name}'s default`,
+      );
+    });
     for (const parameter of operation.parameters) {
       assert.equal(parameter['in'], 'query');
-      assert.equal(parameter['required'], true);
       assert.ok(typeof parameter['description'] === 'string' && parameter['example'] !== undefined);
       assert.ok(
         validatorFor(parameter['schema'] as Json)(parameter['example']),
         `${String(parameter['name'])} example`,
       );
+    }
+  });
+
+  it("lists on each route's operation every error the error table says it answers, and no other", () => {
+    for (const { route, path, method } of API_ROUTES) {
+      const responses = (OPENAPI.paths[path]![method] as unknown as { responses: Record<string, Json> }).responses;
+      const expected = new Set<string>();
+      for (const [code, declared] of Object.entries(ERRORS) as [
+        string,
+        { status: number; routes?: readonly string[] | '*' },
+      ][]) {
+        if (declared.status === 0) continue;
+        const answered = declared.routes === '*' || (declared.routes ?? []).includes(route);
+        if (!answered) continue;
+        expected.add(String(declared.status));
+        const text = JSON.stringify(responses[String(declared.status)] ?? {});
+        assert.ok(text.includes(`"#/components/schemas/Problem${code}"`), `${method} ${path}: ${code} missing`);
+      }
+      const problems = Object.entries(responses)
+        .filter(([, response]) => JSON.stringify(response).includes('application/problem+json'))
+        .map(([status]) => status);
+      assert.deepEqual(problems.sort(), [...expected].sort(), `${method} ${path}: problem statuses`);
     }
   });
 

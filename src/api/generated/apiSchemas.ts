@@ -1,4 +1,4 @@
-import type { BatchIssued, BatchRequest, Health, Issued, Lookup, NotReady, Problems, Ready, } from "../../api/contract.js";
+import type { BatchIssued, BatchRequest, Health, Issued, Lookup, NotReady, Problems, Ready } from "../contract.js";
 export const API_SCHEMAS = {
     version: "3.1",
     components: {
