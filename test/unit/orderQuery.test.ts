@@ -6,6 +6,7 @@ import { ASSIGNED_COUNTRY_CODES } from '../helpers/countryCodes.js';
 import {
   ORDER_PARAMETER_NAMES as ORDER_PARAMETERS,
   type Order as OrderQuery,
+  DEFAULTS,
   EXAMPLE_ORDER,
 } from '../../src/validation/orderParameters.js';
 import { parseOrderQuery, type OrderQueryResult, type ParameterProblem } from '../../src/validation/orderQuery.js';
@@ -613,7 +614,8 @@ const slug = fc
   .array(fc.stringMatching(/^[a-z0-9]{1,10}$/), { minLength: 1, maxLength: 8 })
   .map((words) => words.join('-'));
 
-const validQuery = fc.record({
+/** Generators of valid values; a parameter of the table without one here takes its example. */
+const VALID_VALUES: Partial<Record<Parameter, fc.Arbitrary<string>>> = {
   origin_country_id: countryCode,
   destination_country_id: countryCode,
   weight,
@@ -621,7 +623,14 @@ const validQuery = fc.record({
   customer_id: uuid,
   customer_name: customerName,
   customer_slug: slug,
-});
+};
+const validQuery = fc.record(
+  Object.fromEntries(ORDER_PARAMETERS.map((name) => [name, VALID_VALUES[name] ?? fc.constant(VALID[name])])),
+) as fc.Arbitrary<OrderQuery>;
+/** The parameters a request may leave out (those with a default), and their defaults. */
+const OPTIONAL = new Map(
+  ORDER_PARAMETERS.flatMap((name, index) => (DEFAULTS[index] === undefined ? [] : [[name, DEFAULTS[index]] as const])),
+);
 
 /** Encodes a value the ways clients do. */
 function encodeValue(value: string, style: 'component' | 'form' | 'plus-unencoded'): string {
@@ -639,9 +648,13 @@ describe('parseOrderQuery: properties', () => {
         fc.constantFrom<'component' | 'form'>('component', 'form'),
         fc.boolean(),
         fc.array(fc.constantFrom('utm_source=mail', 'x', '=', 'debug=1', 'Weight=2', ''), { maxLength: 3 }),
-        fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { minLength: 10, maxLength: 10 }),
-        (query, style, plusUnencoded, extras, permutation) => {
-          const segments = ORDER_PARAMETERS.map((name) => {
+        fc.shuffledSubarray([...Array(ORDER_PARAMETERS.length + 3).keys()], {
+          minLength: ORDER_PARAMETERS.length + 3,
+          maxLength: ORDER_PARAMETERS.length + 3,
+        }),
+        fc.subarray([...OPTIONAL.keys()]),
+        (query, style, plusUnencoded, extras, permutation, leftOut) => {
+          const segments = ORDER_PARAMETERS.filter((name) => !leftOut.includes(name)).map((name) => {
             const value = query[name];
             const encoded =
               name === 'created_at' && plusUnencoded ? encodeValue(value, 'plus-unencoded') : encodeValue(value, style);
@@ -650,7 +663,9 @@ describe('parseOrderQuery: properties', () => {
           segments.push(...extras);
           const shuffled = permutation.filter((index) => index < segments.length).map((index) => segments[index]!);
           const result = parseOrderQuery(shuffled.join('&'));
-          assert.deepEqual(expectOk(result), { ...query }); // fc.record objects have a null prototype
+          const expected: Record<string, string> = { ...query }; // fc.record objects have a null prototype
+          for (const name of leftOut) expected[name] = OPTIONAL.get(name)!;
+          assert.deepEqual(expectOk(result), expected);
         },
       ),
       { numRuns: 3_000 },
