@@ -22,6 +22,14 @@ const SPEC_EXAMPLE_QUERY =
 
 const VALID: OrderQuery = EXAMPLE_ORDER;
 
+/** The spec's example order: the spec's parameters as given, and the defaults of the parameters it leaves out. */
+const SPEC_ORDER = Object.fromEntries(
+  ORDER_PARAMETERS.map((name, index) => [
+    name,
+    SPEC_EXAMPLE_QUERY.includes(`${name}=`) ? VALID[name] : DEFAULTS[index],
+  ]),
+) as OrderQuery;
+
 type Parameter = (typeof ORDER_PARAMETERS)[number];
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
@@ -72,7 +80,7 @@ const MESSAGE = {
 
 describe('parseOrderQuery: the spec example', () => {
   it("accepts the spec URL pasted unencoded, reading created_at's space back as '+'", () => {
-    assert.deepEqual(expectOk(parseOrderQuery(SPEC_EXAMPLE_QUERY)), VALID);
+    assert.deepEqual(expectOk(parseOrderQuery(SPEC_EXAMPLE_QUERY)), SPEC_ORDER);
   });
 
   it('accepts the same query properly encoded (%2B, %20)', () => {
@@ -81,7 +89,7 @@ describe('parseOrderQuery: the spec example', () => {
   });
 
   it('returns a plain object with exactly the parameters of the table, in table order', () => {
-    const query = expectOk(parseOrderQuery(`utm_source=x&${SPEC_EXAMPLE_QUERY}&debug`));
+    const query = expectOk(parseOrderQuery(`utm_source=x&${queryWith()}&debug`));
     assert.deepEqual(Object.keys(query), [...ORDER_PARAMETERS]);
   });
 
@@ -415,22 +423,32 @@ parameterTable(
 );
 
 describe('parseOrderQuery: presence, duplicates, unknown parameters', () => {
-  for (const missing of ORDER_PARAMETERS) {
-    it(`reports a missing ${missing}`, () => {
-      const raw = ORDER_PARAMETERS.filter((name) => name !== missing)
-        .map((name) => `${name}=${encodeURIComponent(VALID[name])}`)
-        .join('&');
-      assert.deepEqual(expectOnlyProblem(parseOrderQuery(raw), missing), {
-        parameter: missing,
-        detail: `${missing} is required`,
+  ORDER_PARAMETERS.forEach((missing, index) => {
+    const value = DEFAULTS[index];
+    const raw = ORDER_PARAMETERS.filter((name) => name !== missing)
+      .map((name) => `${name}=${encodeURIComponent(VALID[name])}`)
+      .join('&');
+    if (value === undefined) {
+      it(`reports a missing ${missing}`, () => {
+        assert.deepEqual(expectOnlyProblem(parseOrderQuery(raw), missing), {
+          parameter: missing,
+          detail: `${missing} is required`,
+        });
       });
-    });
-  }
+    } else {
+      it(`reads a missing ${missing} as its default, ${value}`, () => {
+        assert.deepEqual(expectOk(parseOrderQuery(raw)), { ...VALID, [missing]: value });
+      });
+    }
+  });
 
-  it('reports all 7 as required for an empty query, in spec order', () => {
+  it('reports every required parameter for an empty query, in table order', () => {
     assert.deepEqual(
       expectProblems(parseOrderQuery('')),
-      ORDER_PARAMETERS.map((parameter) => ({ parameter, detail: `${parameter} is required` })),
+      ORDER_PARAMETERS.filter((_, index) => DEFAULTS[index] === undefined).map((parameter) => ({
+        parameter,
+        detail: `${parameter} is required`,
+      })),
     );
   });
 
