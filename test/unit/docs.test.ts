@@ -77,6 +77,8 @@ describe('the documentation', () => {
       workers: 1,
       wallMs: 0,
       monotonicMs: 0,
+      format: 'opaque',
+      port: 0,
     });
     const families = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     assert.ok(families.length > 10, text);
