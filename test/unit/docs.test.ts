@@ -35,7 +35,9 @@ const block = (text: string, language: string): string[] => {
 
 describe('the documentation', () => {
   it('links only to files and anchors that exist', () => {
-    for (const file of [...DOCUMENTS, 'model/README.md'].filter((f) => existsSync(join(ROOT, f)))) {
+    for (const file of [...DOCUMENTS, 'model/README.md', 'docs/monitoring/README.md'].filter((f) =>
+      existsSync(join(ROOT, f)),
+    )) {
       const text = read(file);
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         if (/^[a-z]+:/.test(target!)) continue;
