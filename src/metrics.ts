@@ -7,13 +7,24 @@
  * other down. /metrics, answered by any worker, adds the regions up: one
  * Prometheus view of the whole instance, with no per-worker registry.
  * Float64 values count exactly up to 2^53.
+ *
+ * Every region ends with the same block of thread figures (CPU, heap, event
+ * loop), which its thread samples once a second on a timer (ThreadSampler):
+ * the request handlers do no more work for them, and /metrics reads the last
+ * sample of every thread. Process-wide figures (RSS, CPU, file descriptors,
+ * connections) are read when /metrics is answered, by the worker answering.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlBlock } from './core/controlBlock.js';
 import { notIssuingReason } from './core/issuing.js';
-import { secondOf } from './core/layout.js';
+import { MAX_NODE_ID, MAX_SECOND, secondOf } from './core/layout.js';
+import type { NumberFormat } from './core/numberFormat.js';
 import { ROUTES } from './api/routes.js';
 import { ERRORS } from './errors.js';
 import { ORDER_PARAMETER_NAMES } from './validation/orderParameters.js';
+import { COMMIT, VERSION } from './version.js';
 
 /** The most worker threads an instance runs: the counters have a region for each. */
 export const MAX_WORKERS = 256;
@@ -47,11 +58,40 @@ const WORKER_RESTARTS = 0;
 const LEASE_LOSSES = 1;
 const FENCED_MS_BEFORE = 2; // total fenced time of earlier spells, in ms
 const FENCED_SINCE = 3; // monotonic ms when the current spell began, or 0
-const PRIMARY_FIELDS = 4;
+const START_TIME = 4; // Unix seconds the process started, once start() ran
+const ETCD_TTL = 5; // the lease TTL in seconds in etcd mode, 0 in the embedded mode
+const ETCD_REACHED = 6; // monotonic ms of the last successful lease renewal or mark write, or 0
+const NODE_IDS_HELD = 7; // node keys under the prefix at the last count, NaN before the first
+const PRIMARY_FIELDS = 8;
+
+// Thread block, at the same place in every region (the primary's and each worker's).
+const THREAD = Math.max(WORKER_FIELDS, PRIMARY_FIELDS);
+const SAMPLED = THREAD; // 1 once the thread wrote its first sample
+const CPU_SECONDS = THREAD + 1; // NaN where /proc/thread-self is missing
+const HEAP_USED = THREAD + 2;
+const HEAP_TOTAL = THREAD + 3;
+const DELAY_P50 = THREAD + 4; // event-loop delay over the last window, seconds
+const DELAY_P99 = THREAD + 5;
+const DELAY_MAX = THREAD + 6;
+const DELAY_SUM = THREAD + 7; // since the thread (or the first thread of this region) started
+const DELAY_COUNT = THREAD + 8;
+const UTILIZATION = THREAD + 9; // event-loop utilisation over the last window, 0..1
+const THREAD_FIELDS = 10;
 
 /** Float64 values per 64-byte cache line: regions are whole lines. */
 const LINE = 8;
-const REGION = Math.ceil(Math.max(WORKER_FIELDS, PRIMARY_FIELDS) / LINE) * LINE;
+const REGION = Math.ceil((THREAD + THREAD_FIELDS) / LINE) * LINE;
+
+/** How often each thread samples its own figures. */
+const SAMPLE_INTERVAL_MS = 1000;
+/**
+ * The event-loop delay timer's period. Node's histogram records the whole
+ * period between two firings, so the delay is what exceeds it. 20 ms: 50
+ * wake-ups a second per thread, and the delay is known to the millisecond.
+ */
+const DELAY_RESOLUTION_MS = 20;
+/** How often the primary counts the node IDs held under the etcd prefix. */
+const NODE_ID_COUNT_INTERVAL_MS = 30_000;
 
 export function createMetricsBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer((MAX_WORKERS + 1) * REGION * Float64Array.BYTES_PER_ELEMENT);
@@ -98,14 +138,61 @@ export class WorkerMetrics {
     this.#values[this.#base + LATENCY + bucket]! += 1;
     this.#values[this.#base + LATENCY_SUM]! += seconds;
   }
+
+  /** Samples this thread's figures into its region once a second, for as long as the thread runs. */
+  startSampling(): void {
+    new ThreadSampler(this.#values, this.#base).start();
+  }
 }
 
-/** The primary's counters: worker restarts and node-ID losses. */
+/** What the primary watches in etcd mode. */
+export interface EtcdWatch {
+  leaseTtlSeconds: number;
+  /** Node keys under the prefix: a count-only query. */
+  countHeldNodeIds: () => Promise<number>;
+}
+
+/** The primary's counters: worker restarts and node-ID losses; its thread figures and etcd's. */
 export class PrimaryMetrics {
   readonly #values: Float64Array;
+  #sampler: ThreadSampler | undefined;
+  #countTimer: NodeJS.Timeout | undefined;
 
   constructor(buffer: SharedArrayBuffer) {
     this.#values = new Float64Array(buffer);
+  }
+
+  /**
+   * Starts sampling the primary thread, and in etcd mode counting the node
+   * IDs held (now, then every 30 s). A count that fails leaves the last one:
+   * etcd's reachability has its own figure.
+   */
+  start(etcd?: EtcdWatch): void {
+    this.#values[START_TIME] = performance.timeOrigin / 1000;
+    this.#sampler = new ThreadSampler(this.#values, 0);
+    this.#sampler.start();
+    if (etcd === undefined) return;
+    this.#values[ETCD_TTL] = etcd.leaseTtlSeconds;
+    this.#values[NODE_IDS_HELD] = Number.NaN;
+    const count = (): void => {
+      etcd.countHeldNodeIds().then(
+        (held) => (this.#values[NODE_IDS_HELD] = held),
+        () => undefined,
+      );
+    };
+    count();
+    this.#countTimer = setInterval(count, NODE_ID_COUNT_INTERVAL_MS).unref();
+  }
+
+  /** Stops the timers of start(), before the etcd client closes. */
+  stop(): void {
+    this.#sampler?.stop();
+    clearInterval(this.#countTimer);
+  }
+
+  /** etcd answered a lease renewal or a mark write, at monotonic time `nowMs`. */
+  etcdReached(nowMs: number): void {
+    this.#values[ETCD_REACHED] = nowMs;
   }
 
   workerRestarted(): void {
@@ -124,6 +211,79 @@ export class PrimaryMetrics {
     if (since === 0) return;
     this.#values[FENCED_MS_BEFORE]! += nowMs - since;
     this.#values[FENCED_SINCE] = 0;
+  }
+}
+
+/** The CPU time of the calling thread, in seconds, or NaN where Linux's /proc/thread-self is missing. */
+function threadCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    // The fields after the command name, which may itself hold spaces: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // In clock ticks of USER_HZ, which is 100 on every Linux architecture Node runs on.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * One thread's figures, written into its region once a second by a timer of
+ * that thread (unref'd: it never keeps a draining thread alive).
+ */
+class ThreadSampler {
+  readonly #values: Float64Array;
+  readonly #base: number;
+  readonly #delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+  /** CPU of the threads that held this region before (a restarted worker's counter goes on from theirs). */
+  #cpuBefore = 0;
+  #utilization: EventLoopUtilization | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(values: Float64Array, base: number) {
+    this.#values = values;
+    this.#base = base;
+  }
+
+  start(): void {
+    this.#cpuBefore = this.#values[this.#base + CPU_SECONDS] || 0;
+    // No event-loop figures until a window has passed (a restarted worker's would be its predecessor's).
+    for (const field of [DELAY_P50, DELAY_P99, DELAY_MAX, UTILIZATION]) this.#values[this.#base + field] = Number.NaN;
+    this.#delay.enable();
+    this.#utilization = performance.eventLoopUtilization();
+    this.#sample(false);
+    this.#timer = setInterval(() => this.#sample(true), SAMPLE_INTERVAL_MS).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#delay.disable();
+  }
+
+  /** `window`: a sampling interval has passed since the last sample, so the event loop's figures mean something. */
+  #sample(window: boolean): void {
+    const values = this.#values;
+    const at = this.#base;
+    values[at + CPU_SECONDS] = this.#cpuBefore + threadCpuSeconds();
+    const heap = getHeapStatistics();
+    values[at + HEAP_USED] = heap.used_heap_size;
+    values[at + HEAP_TOTAL] = heap.total_heap_size;
+    const delay = this.#delay;
+    if (window && delay.count > 0) {
+      const late = (nanoseconds: number): number => Math.max(0, nanoseconds / 1e9 - DELAY_RESOLUTION_MS / 1000);
+      values[at + DELAY_P50] = late(delay.percentile(50));
+      values[at + DELAY_P99] = late(delay.percentile(99));
+      values[at + DELAY_MAX] = late(delay.max);
+      values[at + DELAY_SUM]! += late(delay.mean) * delay.count;
+      values[at + DELAY_COUNT]! += delay.count;
+      delay.reset();
+    }
+    if (window) {
+      const utilization = performance.eventLoopUtilization();
+      values[at + UTILIZATION] = performance.eventLoopUtilization(utilization, this.#utilization).utilization;
+      this.#utilization = utilization;
+    }
+    values[at + SAMPLED] = 1;
   }
 }
 
@@ -147,6 +307,49 @@ export interface InstanceState {
   wallMs: number;
   /** monotonicMs(). */
   monotonicMs: number;
+  format: NumberFormat;
+  /** The port the workers listen on, whose connections are counted. */
+  port: number;
+}
+
+/** A label value as the text format wants it. */
+const labelValue = (text: string): string => text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+
+/** Runs a read of /proc; undefined where it fails (not Linux, or no /proc): the sample is left out. */
+function fromProc<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * TCP connections in state ESTABLISHED whose local port is `port`, in
+ * /proc/net/tcp and tcp6: the connections to this instance, over all its
+ * workers (accepted or still in the accept queue), seen from this network
+ * namespace. uWS 20.30 has no connection callbacks for HTTP and file
+ * descriptors belong to the process, so no worker can tell its own.
+ */
+function establishedConnections(port: number): number {
+  let count = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = fromProc(() => readFileSync(file, 'latin1')) ?? '';
+    for (const line of text.split('\n').slice(1)) {
+      // "  sl  local_address:PORT rem_address:PORT st ...", in hexadecimal; state 01 is ESTABLISHED.
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      if (fields[3] !== '01' || local === undefined) continue;
+      if (parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) count += 1;
+    }
+  }
+  return count;
+}
+
+/** The soft limit on open files, from /proc/self/limits. */
+function maxOpenFiles(): number | undefined {
+  const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
+  return line === null ? undefined : Number(line[1]);
 }
 
 /** The Prometheus text exposition of the whole instance. */
@@ -226,6 +429,113 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   lines.push(`tracknum_worker_restarts_total ${values[WORKER_RESTARTS] ?? 0}`);
   family('tracknum_workers', 'gauge', 'Configured worker threads.');
   lines.push(`tracknum_workers ${workers}`);
+
+  family(
+    'tracknum_build_info',
+    'gauge',
+    'Always 1: the tracknum version, the commit it was built from (TRACKNUM_COMMIT, else unknown), the Node.js version running it (node) and the number format.',
+  );
+  const build = { version: VERSION, commit: COMMIT, node: process.versions.node, format: state.format };
+  const buildLabels = Object.entries(build).map(([name, value]) => `${name}="${labelValue(value)}"`);
+  lines.push(`tracknum_build_info{${buildLabels.join(',')}} 1`);
+
+  family('tracknum_layout_max_second', 'gauge', 'Last second (since 2025-01-01) a tracking number can carry.');
+  lines.push(`tracknum_layout_max_second ${MAX_SECOND}`);
+  family('tracknum_node_ids_capacity', 'gauge', 'Node IDs a number space has (instances issuing at once).');
+  lines.push(`tracknum_node_ids_capacity ${MAX_NODE_ID + 1}`);
+
+  const ttl = values[ETCD_TTL] ?? 0;
+  const reached = values[ETCD_REACHED] ?? 0;
+  const held = values[NODE_IDS_HELD] ?? Number.NaN;
+  family(
+    'tracknum_etcd_lease_ttl_seconds',
+    'gauge',
+    'etcd mode: the TTL of the node-ID lease (absent: embedded mode).',
+  );
+  if (ttl > 0) lines.push(`tracknum_etcd_lease_ttl_seconds ${ttl}`);
+  family(
+    'tracknum_etcd_last_success_age_seconds',
+    'gauge',
+    'etcd mode: seconds since etcd last answered this instance (a lease renewal or a mark write).',
+  );
+  if (ttl > 0 && reached > 0) {
+    lines.push(`tracknum_etcd_last_success_age_seconds ${Math.max(0, (state.monotonicMs - reached) / 1000)}`);
+  }
+  family('tracknum_node_ids_held', 'gauge', 'etcd mode: node IDs held under the prefix, counted every 30 s.');
+  if (ttl > 0 && !Number.isNaN(held)) lines.push(`tracknum_node_ids_held ${held}`);
+
+  family(
+    'tracknum_open_connections',
+    'gauge',
+    'TCP connections established to the service port, all workers together.',
+  );
+  const connections = fromProc(() => establishedConnections(state.port));
+  if (connections !== undefined) lines.push(`tracknum_open_connections ${connections}`);
+
+  const cpu = process.cpuUsage();
+  family('process_cpu_seconds_total', 'counter', 'CPU time of the whole process (every thread), user and system.');
+  lines.push(`process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`);
+  family('process_resident_memory_bytes', 'gauge', 'Resident memory of the whole process.');
+  lines.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+  family('process_start_time_seconds', 'gauge', 'When the process started, in Unix seconds.');
+  const startTime = values[START_TIME] ?? 0;
+  if (startTime > 0) lines.push(`process_start_time_seconds ${startTime}`);
+  family('process_open_fds', 'gauge', 'Open file descriptors of the process.');
+  const openFds = fromProc(() => readdirSync('/proc/self/fd').length);
+  if (openFds !== undefined) lines.push(`process_open_fds ${openFds}`);
+  family('process_max_fds', 'gauge', 'The soft limit on open file descriptors.');
+  const maxFds = fromProc(maxOpenFiles);
+  if (maxFds !== undefined) lines.push(`process_max_fds ${maxFds}`);
+
+  renderThreads(lines, family, values, workers);
   lines.push('');
   return lines.join('\n');
+}
+
+/** The thread figures of the primary (region 0) and of workers 1..workers, each once sampled. */
+function renderThreads(
+  lines: string[],
+  family: (name: string, type: string, help: string) => void,
+  values: Float64Array,
+  workers: number,
+): void {
+  const threads: { label: string; at: number }[] = [];
+  for (let region = 0; region <= workers; region += 1) {
+    if (values[region * REGION + SAMPLED] === 1) {
+      threads.push({ label: region === 0 ? 'primary' : `worker-${region}`, at: region * REGION });
+    }
+  }
+  const each = (name: string, field: number, suffix = ''): void => {
+    for (const { label, at } of threads) {
+      const value = values[at + field] ?? Number.NaN;
+      if (!Number.isNaN(value)) lines.push(`${name}{thread="${label}"${suffix}} ${value}`);
+    }
+  };
+  family(
+    'tracknum_thread_cpu_seconds_total',
+    'counter',
+    'CPU time of each thread (primary, worker-N), sampled every second.',
+  );
+  each('tracknum_thread_cpu_seconds_total', CPU_SECONDS);
+  family('nodejs_heap_size_used_bytes', 'gauge', "V8 heap in use, of each thread's isolate, sampled every second.");
+  each('nodejs_heap_size_used_bytes', HEAP_USED);
+  family('nodejs_heap_size_total_bytes', 'gauge', "V8 heap allocated, of each thread's isolate, sampled every second.");
+  each('nodejs_heap_size_total_bytes', HEAP_TOTAL);
+  family(
+    'nodejs_eventloop_delay_seconds',
+    'summary',
+    "How late each thread's event loop ran a 20 ms timer: quantiles over the last second; sum and count since start.",
+  );
+  each('nodejs_eventloop_delay_seconds', DELAY_P50, ',quantile="0.5"');
+  each('nodejs_eventloop_delay_seconds', DELAY_P99, ',quantile="0.99"');
+  each('nodejs_eventloop_delay_seconds_sum', DELAY_SUM);
+  each('nodejs_eventloop_delay_seconds_count', DELAY_COUNT);
+  family('nodejs_eventloop_delay_max_seconds', 'gauge', 'Longest event-loop delay of each thread in the last second.');
+  each('nodejs_eventloop_delay_max_seconds', DELAY_MAX);
+  family(
+    'nodejs_eventloop_utilization_ratio',
+    'gauge',
+    "Share of the last second each thread's event loop spent running code rather than waiting.",
+  );
+  each('nodejs_eventloop_utilization_ratio', UTILIZATION);
 }

@@ -85,14 +85,27 @@ function etcdClientOptions(settings: EtcdSettings): IOptions {
   return options;
 }
 
+/** What the owner of the source hears of etcd, for /metrics. */
+export interface EtcdHooks {
+  /** etcd answered a lease renewal or a mark write of this instance. */
+  reached?: () => void;
+}
+
 export class EtcdNodeIds implements NodeIdSource {
   readonly #client: Etcd3;
   readonly #settings: EtcdSettings;
   readonly #log: Logger;
+  readonly #reached: () => void;
 
-  constructor(settings: EtcdSettings, log: Logger, client = new Etcd3(etcdClientOptions(settings))) {
+  constructor(
+    settings: EtcdSettings,
+    log: Logger,
+    hooks: EtcdHooks = {},
+    client = new Etcd3(etcdClientOptions(settings)),
+  ) {
     this.#settings = settings;
     this.#log = log;
+    this.#reached = hooks.reached ?? (() => undefined);
     this.#client = client;
   }
 
@@ -141,7 +154,15 @@ export class EtcdNodeIds implements NodeIdSource {
       const nodeId = await this.#takeFreeNodeId(leaseId);
       const store = this.highWaterStore(nodeId, leaseId);
       const trusted = trustedUntil(grantSentAt, ttl);
-      return new EtcdNodeIdLease({ lease, ttl, nodeId, store, trusted, log: this.#log.child({ nodeId, leaseId }) });
+      return new EtcdNodeIdLease({
+        lease,
+        ttl,
+        nodeId,
+        store,
+        trusted,
+        log: this.#log.child({ nodeId, leaseId }),
+        reached: this.#reached,
+      });
     } catch (error) {
       await lease.revoke().catch(() => undefined);
       throw error;
@@ -263,6 +284,11 @@ export class EtcdNodeIds implements NodeIdSource {
         }
       },
     };
+  }
+
+  /** How many node IDs are held under the prefix: a count-only range query (no keys or values sent back). */
+  async countHeldNodeIds(): Promise<number> {
+    return this.#client.getAll().prefix(`${this.#settings.prefix}/nodes/`).count();
   }
 
   close(): Promise<void> {

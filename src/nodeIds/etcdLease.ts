@@ -25,6 +25,7 @@ export class EtcdNodeIdLease implements NodeIdLease {
   readonly #lease: Lease;
   readonly #ttl: number;
   readonly #log: Logger;
+  readonly #reached: () => void;
   #trustedUntil: number;
   #onLost: (reason: string) => void = () => undefined;
   #renewTimer: NodeJS.Timeout | undefined;
@@ -40,6 +41,8 @@ export class EtcdNodeIdLease implements NodeIdLease {
     store: HighWaterStore;
     trusted: number;
     log: Logger;
+    /** Called on every renewal and mark write etcd answered (for /metrics). */
+    reached: () => void;
   }) {
     this.nodeId = parts.nodeId;
     this.highWater = {
@@ -47,6 +50,7 @@ export class EtcdNodeIdLease implements NodeIdLease {
       write: async (second) => {
         try {
           await parts.store.write(second);
+          this.#reached();
         } catch (error) {
           // The node key is bound to another lease, or none: the node ID is gone, whatever the lease says.
           if (isTracknumError(error) && error.code === 'NODE_ID_LOST')
@@ -58,6 +62,7 @@ export class EtcdNodeIdLease implements NodeIdLease {
     this.#lease = parts.lease;
     this.#ttl = parts.ttl;
     this.#log = parts.log;
+    this.#reached = parts.reached;
     this.#trustedUntil = parts.trusted;
     this.lost = new Promise((resolve) => (this.#onLost = resolve));
     this.#armFence();
@@ -91,6 +96,7 @@ export class EtcdNodeIdLease implements NodeIdLease {
     const sentAt = monotonicMs();
     try {
       const answer = await this.#lease.keepaliveOnce({ deadline: Date.now() + keepaliveIntervalMs(this.#ttl) });
+      this.#reached();
       if (this.#ended) return;
       // etcd answers with the TTL it renewed to; trust no more than that.
       const renewedTo = Math.min(Number(answer.TTL), this.#ttl);

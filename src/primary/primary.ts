@@ -5,6 +5,7 @@
  */
 import { createControlBlock, markDraining, markLeaving } from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf } from '../core/layout.js';
+import { monotonicMs } from '../core/monotonicClock.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createMetricsBuffer, PrimaryMetrics } from '../metrics.js';
@@ -40,8 +41,13 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
   }
   const port = await probePort(config.host, config.port);
   const directory = config.etcd === undefined ? await StateDirectory.lock(config.stateDir) : undefined;
-  const source =
-    directory === undefined ? new EtcdNodeIds(config.etcd!, log) : configuredNodeIds(config.nodeId, directory);
+  const counters = createMetricsBuffer();
+  const metrics = new PrimaryMetrics(counters);
+  const etcd =
+    directory === undefined
+      ? new EtcdNodeIds(config.etcd!, log, { reached: () => metrics.etcdReached(monotonicMs()) })
+      : undefined;
+  const source = etcd ?? configuredNodeIds(config.nodeId, directory!);
   let numberKey: NumberKey | undefined;
   try {
     const keys = await numberKeys(config, directory, log);
@@ -56,8 +62,6 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     'number format',
   );
   const control = createControlBlock();
-  const counters = createMetricsBuffer();
-  const metrics = new PrimaryMetrics(counters);
   const holder = await NodeIdHolder.start({
     source,
     control,
@@ -66,6 +70,9 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     log,
   });
   log.info({ nodeId: holder.nodeId, limit: holder.limit }, 'node ID held; seconds reserved');
+  metrics.start(
+    etcd && { leaseTtlSeconds: config.etcd!.leaseTtlSeconds, countHeldNodeIds: () => etcd.countHeldNodeIds() },
+  );
 
   const pool = new WorkerPool({
     count: config.workers,
@@ -87,6 +94,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     await pool.start();
   } catch (error) {
     await pool.drain();
+    metrics.stop();
     await holder.release();
     throw error;
   }
@@ -104,6 +112,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
       holder.stopHolding();
       markDraining(control);
       await pool.drain();
+      metrics.stop();
       await holder.release();
       log.info('node ID released; waiting for open connections to close');
       await pool.exited();

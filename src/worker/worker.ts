@@ -25,18 +25,23 @@ const log = createLogger({ role: 'worker', worker: settings.workerIndex });
 const uws = loadUws();
 const control = viewControlBlock(settings.control);
 const app = uws.App();
+const counters = new WorkerMetrics(settings.counters, settings.workerIndex);
+counters.startSampling();
+const format = settings.numberKey === undefined ? 'sequential' : 'opaque';
 registerRoutes(app, {
   control,
   allocator: new Allocator(control),
   encoder:
     settings.numberKey === undefined ? sequentialEncoder() : new OpaqueEncoder(settings.numberKey, NUMBERS_PER_BLOCK),
-  counters: new WorkerMetrics(settings.counters, settings.workerIndex),
+  counters,
   metrics: () =>
     renderMetrics(settings.counters, {
       control,
       workers: settings.workers,
       wallMs: Date.now(),
       monotonicMs: monotonicMs(),
+      format,
+      port: settings.port,
     }),
   openApi: JSON.stringify(openApiDocument()),
   replies: new Replies(control),

@@ -3,12 +3,18 @@
  * figure adds up, over all workers.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TEST_NODE_ID, get, orderPath, startService, type Service } from '../helpers/service.js';
+import { ROOT, TEST_NODE_ID, get, orderPath, startService, type Service } from '../helpers/service.js';
+
+/** A commit with characters the text format must escape in a label value. */
+const COMMIT = 'abc"def\\g';
 
 let service: Service;
 before(async () => {
-  service = await startService({ env: { WORKERS: '2', LOG_REQUESTS: '1' } });
+  service = await startService({ env: { WORKERS: '2', LOG_REQUESTS: '1', TRACKNUM_COMMIT: COMMIT } });
 });
 after(async () => {
   await service.stop();
@@ -24,6 +30,23 @@ function samples(text: string): Map<string, number> {
   }
   return values;
 }
+
+/** The samples of /metrics now. */
+async function scrape(): Promise<Map<string, number>> {
+  return samples((await get(service.port, '/metrics')).body);
+}
+
+/** Polls /metrics until `ready` holds of it (each thread samples itself once a second), for at most 5 s. */
+async function scrapeUntil(ready: (m: Map<string, number>) => boolean): Promise<Map<string, number>> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const m = await scrape();
+    if (ready(m) || Date.now() > deadline) return m;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const THREADS = ['primary', 'worker-1', 'worker-2'];
 
 describe('GET /metrics', () => {
   it('adds up, over all workers, after a known set of requests', async () => {
@@ -113,5 +136,81 @@ describe('GET /metrics', () => {
         (line) => line['route'] === 'other' && line['status'] === 404 && line['url'] === '/nowhere' && line['worker'],
       ),
     );
+  });
+
+  it('says which build runs, and the constants of the layout', async () => {
+    const text = (await get(service.port, '/metrics')).body;
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const node = process.versions.node;
+    assert.ok(
+      text.includes(
+        `\ntracknum_build_info{version="${version}",commit="abc\\"def\\\\g",node="${node}",format="opaque"} 1\n`,
+      ),
+      text.split('\n').find((line) => line.startsWith('tracknum_build_info')),
+    );
+    const m = samples(text);
+    assert.equal(m.get('tracknum_layout_max_second'), 2 ** 30 - 1);
+    assert.equal(m.get('tracknum_node_ids_capacity'), 4096);
+    // The embedded mode has no etcd.
+    for (const name of [
+      'tracknum_etcd_lease_ttl_seconds',
+      'tracknum_etcd_last_success_age_seconds',
+      'tracknum_node_ids_held',
+    ]) {
+      assert.equal(m.get(name), undefined, name);
+    }
+  });
+
+  it("reports the process's figures and each thread's", async () => {
+    const sampled = (m: Map<string, number>): boolean =>
+      THREADS.every((thread) => m.has(`nodejs_eventloop_utilization_ratio{thread="${thread}"}`));
+    const m = await scrapeUntil(sampled);
+    assert.ok(sampled(m), 'every thread sampled its event loop within 5 s');
+    const at = (name: string): number => {
+      const value = m.get(name);
+      assert.ok(value !== undefined && Number.isFinite(value), `${name} is ${value}`);
+      return value;
+    };
+    assert.ok(at('process_resident_memory_bytes') > 20e6, 'RSS over 20 MB: three V8 isolates');
+    assert.ok(at('process_cpu_seconds_total') > 0);
+    const started = at('process_start_time_seconds');
+    assert.ok(started <= Date.now() / 1000 && started > Date.now() / 1000 - 120, `started at ${started}`);
+    assert.ok(at('process_open_fds') > 0 && at('process_open_fds') < at('process_max_fds'));
+    let threadCpu = 0;
+    for (const thread of THREADS) {
+      const used = at(`nodejs_heap_size_used_bytes{thread="${thread}"}`);
+      assert.ok(used > 1e6 && used <= at(`nodejs_heap_size_total_bytes{thread="${thread}"}`), `${thread} heap`);
+      threadCpu += at(`tracknum_thread_cpu_seconds_total{thread="${thread}"}`);
+      const utilization = at(`nodejs_eventloop_utilization_ratio{thread="${thread}"}`);
+      assert.ok(utilization >= 0 && utilization <= 1, `${thread} utilization ${utilization}`);
+      const p50 = at(`nodejs_eventloop_delay_seconds{thread="${thread}",quantile="0.5"}`);
+      const p99 = at(`nodejs_eventloop_delay_seconds{thread="${thread}",quantile="0.99"}`);
+      const max = at(`nodejs_eventloop_delay_max_seconds{thread="${thread}"}`);
+      assert.ok(p50 >= 0 && p50 <= p99 && p99 <= max && max < 5, `${thread} delay ${p50} ${p99} ${max}`);
+      // The timer's own 20 ms period is not delay: an idle thread's median is far below it.
+      assert.ok(p50 < 0.01, `${thread} median delay ${p50}`);
+      // A 20 ms timer fires about 50 times a second.
+      assert.ok(at(`nodejs_eventloop_delay_seconds_count{thread="${thread}"}`) >= 10, `${thread} delay count`);
+    }
+    assert.equal(m.get('tracknum_thread_cpu_seconds_total{thread="worker-3"}'), undefined, 'two workers only');
+    // Sampled up to a second earlier and in 10 ms ticks, so a little under the process's figure, never over it.
+    assert.ok(threadCpu > 0 && threadCpu <= at('process_cpu_seconds_total') + 0.05, `threads ${threadCpu}`);
+  });
+
+  it('counts the connections open to the service, over all workers', async () => {
+    const sockets: Socket[] = [];
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const socket = connect(service.port, '127.0.0.1');
+        await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+        sockets.push(socket);
+      }
+      // The five idle ones and the one asking.
+      assert.equal((await scrape()).get('tracknum_open_connections'), 6);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+    const m = await scrapeUntil((now) => now.get('tracknum_open_connections') === 1);
+    assert.equal(m.get('tracknum_open_connections'), 1);
   });
 });

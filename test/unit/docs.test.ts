@@ -58,7 +58,9 @@ const quoted = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map(
 
 describe('the documentation', () => {
   it('links only to files and anchors that exist', () => {
-    for (const file of [...DOCUMENTS, 'model/README.md'].filter((f) => existsSync(join(ROOT, f)))) {
+    for (const file of [...DOCUMENTS, 'model/README.md', 'docs/monitoring/README.md'].filter((f) =>
+      existsSync(join(ROOT, f)),
+    )) {
       const text = read(file);
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         if (/^[a-z]+:/.test(target!)) continue;
@@ -100,6 +102,8 @@ describe('the documentation', () => {
       workers: 1,
       wallMs: 0,
       monotonicMs: 0,
+      format: 'opaque',
+      port: 0,
     });
     const families = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     assert.ok(families.length > 10, text);

@@ -36,7 +36,14 @@ describe('worker pool', () => {
     await workers.start();
     await new Promise((resolve) => setTimeout(resolve, 300)); // died, restart scheduled 1 s later
     assert.equal(workers.restarts, 1);
-    const metrics = renderMetrics(counters, { control: createControlBlock(), workers: 1, wallMs: 0, monotonicMs: 0 });
+    const metrics = renderMetrics(counters, {
+      control: createControlBlock(),
+      workers: 1,
+      wallMs: 0,
+      monotonicMs: 0,
+      format: 'opaque',
+      port: 0,
+    });
     assert.match(metrics, /^tracknum_worker_restarts_total 1$/m);
     await within(2000, 'drain()', workers.drain());
     await within(2000, 'exited()', workers.exited());
