@@ -46,7 +46,7 @@ const ASCTIME_DATE = new RegExp(`^(?:${DAYS}) (${MONTH}) ([ \\d]\\d) ${TIME} (\\
  * the date. A two-digit year more than 50 years ahead of `nowMs` is read as
  * the last such year in the past, as the RFC says.
  */
-export function parseHttpDate(value: string, nowMs: number): number | undefined {
+function parseHttpDate(value: string, nowMs: number): number | undefined {
   let fields: (string | undefined)[];
   let match: RegExpExecArray | null;
   let twoDigitYear = false;

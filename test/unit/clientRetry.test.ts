@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { backoffDelay, parseHttpDate, parseRetryAfter } from '../../src/client/retry.js';
+import { backoffDelay, parseRetryAfter } from '../../src/client/retry.js';
 
 /** 2026-03-01T12:00:00Z, a Sunday. */
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
@@ -56,34 +56,39 @@ describe('parseRetryAfter', () => {
   }
 });
 
-describe('parseHttpDate', () => {
+describe('parseRetryAfter: HTTP dates', () => {
   it('reads a leap second into the next minute, as the grammar allows', () => {
-    assert.equal(parseHttpDate('Wed, 31 Dec 2025 23:59:60 GMT', NOW), Date.UTC(2026, 0, 1));
+    assert.equal(parseRetryAfter('Thu, 31 Dec 2026 23:59:60 GMT', NOW), Date.UTC(2027, 0, 1) - NOW);
   });
 
   it('accepts 29 February of a leap year', () => {
-    assert.equal(parseHttpDate('Tue, 29 Feb 2028 00:00:00 GMT', NOW), Date.UTC(2028, 1, 29));
+    assert.equal(parseRetryAfter('Tue, 29 Feb 2028 00:00:00 GMT', NOW), Date.UTC(2028, 1, 29) - NOW);
   });
 
   it('does not check the weekday against the date', () => {
-    assert.equal(parseHttpDate('Mon, 01 Mar 2026 12:00:00 GMT', NOW), NOW);
+    assert.equal(parseRetryAfter('Mon, 01 Mar 2026 12:00:10 GMT', NOW), 10_000);
   });
 
   it('reads a 4-digit year below 100 as it is, not as 19xx', () => {
-    assert.equal(new Date(parseHttpDate('Mon, 01 Jan 0050 00:00:00 GMT', NOW)!).getUTCFullYear(), 50);
+    const year40 = new Date(0).setUTCFullYear(40, 0, 1);
+    assert.equal(
+      parseRetryAfter('Mon, 01 Jan 0050 00:00:00 GMT', year40),
+      new Date(0).setUTCFullYear(50, 0, 1) - year40,
+    );
   });
 
   it('reads an rfc850 two-digit year more than 50 years ahead as the last such year in the past', () => {
-    assert.equal(new Date(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT', NOW)!).getUTCFullYear(), 1994);
-    // From 1 March 2026, 1 January 2076 is 49.8 years ahead, 6 November 2076 more than 50.
-    assert.equal(new Date(parseHttpDate('Wednesday, 01-Jan-76 00:00:00 GMT', NOW)!).getUTCFullYear(), 2076);
-    assert.equal(new Date(parseHttpDate('Saturday, 06-Nov-76 08:49:37 GMT', NOW)!).getUTCFullYear(), 1976);
-    assert.equal(new Date(parseHttpDate('Sunday, 01-Mar-26 12:00:00 GMT', NOW)!).getUTCFullYear(), 2026);
+    // From 1 March 2026, 1 January 2076 is 49.8 years ahead, 6 November 2076 more than 50: 1976, past.
+    assert.equal(parseRetryAfter('Wednesday, 01-Jan-76 00:00:00 GMT', NOW), Date.UTC(2076, 0, 1) - NOW);
+    assert.equal(parseRetryAfter('Saturday, 06-Nov-76 08:49:37 GMT', NOW), 0);
+    assert.equal(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', NOW), 0);
+    assert.equal(parseRetryAfter('Sunday, 01-Mar-26 12:00:01 GMT', NOW), 1000);
   });
 
   it("reads RFC 9110's own examples as the same instant", () => {
     const instants = ['Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994'];
-    for (const value of instants) assert.equal(parseHttpDate(value, NOW), Date.UTC(1994, 10, 6, 8, 49, 37), value);
+    // From the epoch, the wait is the date itself.
+    for (const value of instants) assert.equal(parseRetryAfter(value, 0), Date.UTC(1994, 10, 6, 8, 49, 37), value);
   });
 });
 
