@@ -201,7 +201,8 @@ export function createClient(options: ClientOptions): TracknumClient {
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
     throw new TypeError('tracknum client: token must be printable ASCII without spaces');
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  // Looked up at each call, and called as a function of globalThis (some runtimes refuse a detached fetch).
+  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
 
