@@ -98,7 +98,7 @@ export const ERRORS = {
   NOT_ISSUING: {
     status: 503,
     title: 'Not issuing tracking numbers',
-    when: 'This instance cannot issue numbers now (no node ID, lease not renewed, shutting down, reserved seconds used up): retry shortly or use another instance.',
+    when: 'This instance cannot issue numbers now (no node ID, shutting down, reserved seconds used up): retry shortly or use another instance.',
     routes: ['next-tracking-number', 'batch'],
     headers: { 'Retry-After': 'Seconds to wait before retrying.' },
   },

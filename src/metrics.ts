@@ -18,7 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlBlock } from './core/controlBlock.js';
-import { notIssuingReason } from './core/issuing.js';
+import { issuingSecondsLeft, notIssuingReason } from './core/issuing.js';
 import { MAX_NODE_ID, MAX_SECOND, secondOf } from './core/layout.js';
 import type { NumberFormat } from './core/numberFormat.js';
 import { ROUTES } from './api/routes.js';
@@ -56,8 +56,8 @@ const WORKER_FIELDS = LATENCY_SUM + 1;
 // Primary region layout.
 const WORKER_RESTARTS = 0;
 const LEASE_LOSSES = 1;
-const FENCED_MS_BEFORE = 2; // total fenced time of earlier spells, in ms
-const FENCED_SINCE = 3; // monotonic ms when the current spell began, or 0
+const RECLAIMING_MS_BEFORE = 2; // total time of earlier spells without a node-ID lease, in ms
+const RECLAIMING_SINCE = 3; // monotonic ms when the current spell began, or 0
 const START_TIME = 4; // Unix seconds the process started, once start() ran
 const ETCD_TTL = 5; // the lease TTL in seconds in etcd mode, 0 in the embedded mode
 const ETCD_REACHED = 6; // monotonic ms of the last successful lease renewal or mark write, or 0
@@ -199,18 +199,18 @@ export class PrimaryMetrics {
     this.#values[WORKER_RESTARTS]! += 1;
   }
 
-  /** Issuing stopped because the node ID was lost, at monotonic time `nowMs`. */
-  fenced(nowMs: number): void {
+  /** The node ID's lease was lost at monotonic time `nowMs`: a node ID is being claimed again. */
+  leaseLost(nowMs: number): void {
     this.#values[LEASE_LOSSES]! += 1;
-    if (this.#values[FENCED_SINCE] === 0) this.#values[FENCED_SINCE] = nowMs;
+    if (this.#values[RECLAIMING_SINCE] === 0) this.#values[RECLAIMING_SINCE] = nowMs;
   }
 
-  /** Issuing resumed under a new node ID. */
-  unfenced(nowMs: number): void {
-    const since = this.#values[FENCED_SINCE]!;
+  /** A node ID is held again, and numbers are issued under it. */
+  leaseHeldAgain(nowMs: number): void {
+    const since = this.#values[RECLAIMING_SINCE]!;
     if (since === 0) return;
-    this.#values[FENCED_MS_BEFORE]! += nowMs - since;
-    this.#values[FENCED_SINCE] = 0;
+    this.#values[RECLAIMING_MS_BEFORE]! += nowMs - since;
+    this.#values[RECLAIMING_SINCE] = 0;
   }
 }
 
@@ -409,16 +409,26 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   const trustedForMs = leaseTrustedForMs(control, state.monotonicMs);
   family('tracknum_lease_trusted_seconds', 'gauge', 'Seconds the node-ID lease is still trusted (absent: no lease).');
   if (trustedForMs !== undefined) lines.push(`tracknum_lease_trusted_seconds ${Math.max(0, trustedForMs / 1000)}`);
-  family('tracknum_issuing', 'gauge', '1 while numbers can be issued (node ID held, lease trusted, seconds reserved).');
-  const issuing = notIssuingReason(control, secondOf(state.wallMs), state.monotonicMs) === undefined;
+  family('tracknum_issuing', 'gauge', '1 while numbers can be issued (a node ID, seconds reserved, not shutting down).');
+  const issuing = notIssuingReason(control, secondOf(state.wallMs)) === undefined;
   lines.push(`tracknum_issuing ${issuing ? 1 : 0}`);
 
   family('tracknum_lease_losses_total', 'counter', 'Times issuing stopped because the node ID was lost.');
   lines.push(`tracknum_lease_losses_total ${values[LEASE_LOSSES] ?? 0}`);
-  const since = values[FENCED_SINCE] ?? 0;
-  const fencedMs = (values[FENCED_MS_BEFORE] ?? 0) + (since === 0 ? 0 : state.monotonicMs - since);
-  family('tracknum_fenced_seconds_total', 'counter', 'Time spent not issuing after a node-ID loss.');
-  lines.push(`tracknum_fenced_seconds_total ${fencedMs / 1000}`);
+  const since = values[RECLAIMING_SINCE] ?? 0;
+  const reclaimingMs = (values[RECLAIMING_MS_BEFORE] ?? 0) + (since === 0 ? 0 : state.monotonicMs - since);
+  family(
+    'tracknum_reclaiming_seconds_total',
+    'counter',
+    'Time spent claiming a node ID again after a lease loss (issuing goes on below the stored limit meanwhile).',
+  );
+  lines.push(`tracknum_reclaiming_seconds_total ${reclaimingMs / 1000}`);
+  family(
+    'tracknum_issuing_seconds_left',
+    'gauge',
+    'Seconds this instance can go on issuing with no more seconds reserved (etcd unreachable): from the clock to the stored limit.',
+  );
+  lines.push(`tracknum_issuing_seconds_left ${issuingSecondsLeft(control, secondOf(state.wallMs))}`);
 
   family('tracknum_high_water_second', 'gauge', 'Reserved and persisted limit of seconds (since 2025-01-01).');
   lines.push(`tracknum_high_water_second ${readLimit(control)}`);

@@ -72,6 +72,8 @@ export interface Health {
 export interface Ready {
   status: 'ready';
   node_id: number & tags.Type<'uint32'> & tags.Maximum<4095>;
+  /** Seconds this instance can go on issuing with no more seconds reserved (etcd unreachable). */
+  issuing_seconds_left: number & tags.Type<'uint32'>;
 }
 
 export interface NotReady {

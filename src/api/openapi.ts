@@ -258,7 +258,7 @@ export function openApiDocument(): Json {
       operationId: 'ready',
       summary: 'Whether this instance can issue numbers now.',
       responses: {
-        '200': json('Ready.', ref('Ready'), { status: 'ready', node_id: 0 }),
+        '200': json('Ready.', ref('Ready'), { status: 'ready', node_id: 0, issuing_seconds_left: 90 }),
         '503': json('Not ready: send it nothing now.', ref('NotReady')),
       },
     },

@@ -7,18 +7,19 @@
  * Layout (little endian, 8-byte aligned):
  *   bytes 0..7   clock       BigInt64: second * 2^24 + counter, the next value to hand out
  *   bytes 8..11  limit       Int32: seconds < limit may be used (reserved and persisted by the primary)
- *   bytes 12..15 generation  Int32: 0 = not issuing (fenced, starting, draining); otherwise bumped
- *                            on every change of node ID or clock so workers drop stale blocks
+ *   bytes 12..15 generation  Int32: 0 = not issuing (starting, switching node ID, draining); otherwise
+ *                            bumped on every change of node ID or clock so workers drop stale blocks
  *   bytes 16..19 nodeId      Int32: the node ID held while generation != 0
  *   bytes 20..23 draining    Int32: 1 once shutdown has begun (not ready, still issuing),
  *                            2 once workers drain (no more numbers)
  *   bytes 24..27 leased      Int32: 1 while the node ID is held under a lease that can run out (etcd)
- *   bytes 28..31 trusted     Int32: until when that lease is trusted, in monotonicMs() modulo 2^32
+ *   bytes 28..31 trusted     Int32: until when that lease is taken as held, in monotonicMs() modulo 2^32
  *
- * `trusted` lets workers refuse by themselves once the lease may have run out,
- * even if the primary has not yet run to fence them (a process frozen and
- * resumed wakes every thread at once). Modulo 2^32 ms keeps it one atomic
- * word; the comparison is right while the deadline is within 24 days of now.
+ * Workers never look at the lease: they issue below the limit, which lies
+ * below a mark the store acknowledged (core/issuing.ts says why that is
+ * enough). `leased` and `trusted` are there for /metrics, which any worker
+ * renders. Modulo 2^32 ms keeps `trusted` one atomic word; the difference is
+ * right while the deadline is within 24 days of now.
  */
 const CONTROL_BLOCK_BYTES = 32;
 
@@ -72,7 +73,7 @@ export const markDraining = (block: ControlBlock): void => {
   Atomics.store(block.words, DRAINING, 2);
 };
 
-/** Where the node ID is leased: `trustedUntil` (monotonicMs) is when workers must stop. Undefined: not leased. */
+/** Where the node ID is leased: `trustedUntil` (monotonicMs) is when it is taken as lost without a renewal. Undefined: not leased. */
 export const writeLeaseDeadline = (block: ControlBlock, trustedUntil: number | undefined): void => {
   if (trustedUntil === undefined || trustedUntil === Infinity) {
     Atomics.store(block.words, LEASED, 0);
@@ -88,8 +89,3 @@ export const leaseTrustedForMs = (block: ControlBlock, nowMs: number): number | 
     ? undefined
     : (Atomics.load(block.words, TRUSTED) - (Math.floor(nowMs) | 0)) | 0;
 
-/** False once the lease the node ID is held under may have run out, at monotonic time `nowMs`. */
-export const isLeaseTrusted = (block: ControlBlock, nowMs: number): boolean => {
-  const trustedForMs = leaseTrustedForMs(block, nowMs);
-  return trustedForMs === undefined || trustedForMs > 0;
-};

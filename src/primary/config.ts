@@ -43,6 +43,13 @@ interface Setting {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/**
+ * The reserve with etcd: issuing goes on for about this long when etcd is
+ * unreachable (the reservation is kept topped up), so it rides out an outage
+ * of a minute with room to spare.
+ */
+const ETCD_RESERVE_SECONDS = 90;
+
 /** The name of the key in systemd's credentials directory (LoadCredential=tracking-number-key:...). */
 const KEY_CREDENTIAL = 'tracking-number-key';
 
@@ -70,7 +77,7 @@ const SETTINGS = {
   reserveSeconds: {
     flag: 'reserve-seconds',
     env: 'RESERVE_SECONDS',
-    describe: 'seconds reserved (and persisted) ahead of the wall clock',
+    describe: `seconds reserved (and persisted) ahead of the wall clock; with etcd, how long issuing goes on without it (default ${ETCD_RESERVE_SECONDS} with etcd)`,
     default: () => '10',
   },
   shutdownDelaySeconds: {
@@ -212,9 +219,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const keyFile = raw('keyFile').text;
   if (keyFile !== '') config.keyFile = keyFile;
   const etcd = etcdSettings(raw, integer, problems);
-  const nodeIdGiven = values[SETTINGS.nodeId.flag] !== undefined || (env[SETTINGS.nodeId.env] ?? '') !== '';
+  const given = (key: SettingKey): boolean =>
+    values[SETTINGS[key].flag] !== undefined || (env[SETTINGS[key].env] ?? '') !== '';
+  const nodeIdGiven = given('nodeId');
   if (etcd !== undefined) {
     config.etcd = etcd;
+    if (!given('reserveSeconds')) config.reserveSeconds = ETCD_RESERVE_SECONDS;
     // A pinned node ID would defeat the lease: refuse it rather than ignore it.
     if (nodeIdGiven) {
       problems.push(

@@ -1,12 +1,18 @@
 /**
  * Holding a node ID for as long as the service runs, and the seconds reserved
  * under it: claim a node ID and begin issuing under it, keep the reservation
- * ahead of the wall clock, publish the lease deadline to the workers; when
- * the node ID is lost, stop issuing at once and claim one again; at the end,
- * settle the mark and release the node ID.
+ * ahead of the wall clock; when the node ID is lost, go on issuing under it
+ * below the limit already stored while claiming one again, and switch to the
+ * new one once its mark is stored; at the end, settle the mark and release
+ * the node ID.
+ *
+ * Going on after the loss is safe: every second below the limit lies below a
+ * mark that was acknowledged, and the next holder of the node ID reads that
+ * mark before it starts (model/tracknum.pml checks it). The lease decides who
+ * may raise the mark and claim the node ID, not who may issue below it.
  *
  * Workers never see any of this but the control block: the generation word
- * says whether, and under which node ID, they may issue.
+ * says whether, and under which node ID, they may issue, and the limit how far.
  */
 import { writeLeaseDeadline, type ControlBlock } from '../core/controlBlock.js';
 import { monotonicMs } from '../core/monotonicClock.js';
@@ -25,6 +31,8 @@ export interface NodeIdHolderOptions {
   control: ControlBlock;
   /** How far ahead of the wall clock seconds are reserved. */
   reserveSeconds: number;
+  /** Extend once the reserve is down by this many seconds (see ReservationOptions). */
+  refillAfterSeconds?: number;
   metrics: PrimaryMetrics;
   log: Logger;
   /** The wall clock, in Unix milliseconds. */
@@ -58,6 +66,7 @@ export class NodeIdHolder {
     const { source, control } = options;
     const reservation = new SecondsReservation(control, {
       aheadSeconds: options.reserveSeconds,
+      ...(options.refillAfterSeconds === undefined ? {} : { refillAfterSeconds: options.refillAfterSeconds }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     let lease: NodeIdLease;
@@ -119,13 +128,14 @@ export class NodeIdHolder {
     await source.close();
   }
 
+  /** Begins issuing under `lease`'s node ID; the lease is held from then on. */
   async #adopt(lease: NodeIdLease): Promise<void> {
+    await this.#reservation.begin(lease.nodeId, lease.highWater);
     this.#lease = lease;
     writeLeaseDeadline(this.#options.control, lease.trustedUntil);
-    await this.#reservation.begin(lease.nodeId, lease.highWater);
   }
 
-  /** Publishes the lease deadline (workers check it on every number) and extends the reservation when due. */
+  /** Publishes the lease deadline (for /metrics) and extends the reservation when due. */
   #check(): void {
     const { control, log } = this.#options;
     writeLeaseDeadline(control, this.#lease.trustedUntil);
@@ -149,20 +159,25 @@ export class NodeIdHolder {
       });
   }
 
-  /** When the node ID is lost: issuing stops at once, and a node ID is claimed again. */
+  /**
+   * When the node ID is lost: issuing goes on under it below the limit, and a
+   * node ID is claimed again; the workers switch once the new one's mark is stored.
+   */
   async #hold(): Promise<void> {
     const { metrics, log } = this.#options;
     for (;;) {
       const lease = this.#lease;
       const reason = await Promise.race([lease.lost, this.#stopped.then(() => undefined)]);
       if (reason === undefined || this.#stopping) return;
-      this.#reservation.abandon();
-      metrics.fenced(monotonicMs());
-      log.warn({ nodeId: lease.nodeId, reason }, 'node ID lost: issuing stopped');
+      metrics.leaseLost(monotonicMs());
+      log.warn(
+        { nodeId: lease.nodeId, reason, limit: this.limit },
+        'node ID lost: issuing goes on below the stored limit while a node ID is claimed again',
+      );
       await lease.release().catch(() => undefined);
       if (!(await this.#reclaim())) return;
-      metrics.unfenced(monotonicMs());
-      log.info({ nodeId: this.nodeId, limit: this.limit }, 'node ID held again; issuing resumed');
+      metrics.leaseHeldAgain(monotonicMs());
+      log.info({ nodeId: this.nodeId, limit: this.limit }, 'node ID held again; issuing under it');
     }
   }
 
@@ -178,8 +193,8 @@ export class NodeIdHolder {
         // Stopped while claiming: release() settles the mark of this node ID and releases it.
         return false;
       } catch (error) {
-        this.#reservation.stop();
-        await lease?.release().catch(() => undefined);
+        // The reservation is as it was: workers go on below the limit they have.
+        if (lease !== undefined && lease !== this.#lease) await lease.release().catch(() => undefined);
         if (attempt === 0 || attempt % 20 === 0)
           log.warn({ err: error, attempt }, 'could not claim a node ID; retrying');
       }

@@ -66,6 +66,8 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     source,
     control,
     reserveSeconds: config.reserveSeconds,
+    // With etcd, kept topped up: issuing goes on for the whole reserve when etcd is gone.
+    ...(config.etcd === undefined ? {} : { refillAfterSeconds: 1 }),
     metrics,
     log,
   });

@@ -39,6 +39,13 @@ function checkedMark(stored: number | undefined): number {
 export interface ReservationOptions {
   /** How far ahead of the wall clock seconds are reserved. */
   aheadSeconds: number;
+  /**
+   * Extend once the reserve ahead of the wall clock has fallen this many
+   * seconds below aheadSeconds: 1 keeps it topped up (etcd, where issuing
+   * without etcd lasts as long as the reserve), aheadSeconds / 2 writes half
+   * as often (a file). Default: half the lead.
+   */
+  refillAfterSeconds?: number;
   /** Wall clock in Unix milliseconds; injectable for tests. */
   now?: () => number;
 }
@@ -50,6 +57,7 @@ export class SecondsReservation {
   /** The mark that store held when begin() read it: settle() never writes below it. */
   #floor = 0;
   readonly #ahead: number;
+  readonly #refillAfter: number;
   readonly #now: () => number;
   /** Bumped on every begin(), so that workers can tell one issuing period from the next. Never reused. */
   #generation = 0;
@@ -58,6 +66,7 @@ export class SecondsReservation {
   constructor(control: ControlBlock, options: ReservationOptions) {
     this.#control = control;
     this.#ahead = options.aheadSeconds;
+    this.#refillAfter = Math.min(options.aheadSeconds, Math.max(1, options.refillAfterSeconds ?? options.aheadSeconds / 2));
     this.#now = options.now ?? Date.now;
   }
 
@@ -67,22 +76,25 @@ export class SecondsReservation {
   }
 
   /**
-   * Starts issuing under `nodeId`, whose mark is kept in `store`: the clock
-   * moves to the stored mark (or the wall clock if later), the new mark is
-   * stored, and only then do the store, the limit and the node ID change
-   * together and the generation rise so that workers may issue. If the read
-   * or the write fails, nothing changes: the reservation keeps the store it
-   * had, which still matches the limit in the control block.
+   * Issues under `nodeId` from now on, whose mark is kept in `store`. First
+   * the mark is read and the new one stored, while the workers go on issuing
+   * under the node ID they have (if any), below its limit; then, at once, the
+   * generation drops to 0, the clock moves to the stored mark (or the wall
+   * clock if later), the store, the limit and the node ID change together, and
+   * the generation rises so that workers issue under the new node ID. If the
+   * read or the write fails, nothing changes: the reservation keeps the store
+   * it had, which still matches the limit in the control block.
    * Called again after the node ID was lost, with the next one.
    */
   async begin(nodeId: number, store: HighWaterStore): Promise<void> {
-    this.stop();
     const stored = checkedMark(await store.read());
     const start = Math.max(this.#wallSecond(), stored, clockSecond(this.#control) + 1);
     const mark = Math.min(start + this.#ahead, HIGHEST_MARK);
     await store.write(mark);
-    // `start` is above the stored mark and above anything this instance has
-    // used, so moving the clock there only ever moves it forward.
+    // The switch: workers see no mix of the old node ID and the new limit or clock.
+    writeGeneration(this.#control, 0);
+    // `start` is above the stored mark; the clock may have passed it meanwhile
+    // (under the old node ID), and it only ever moves forward.
     advanceClockTo(this.#control, start);
     this.#store = store;
     this.#floor = stored;
@@ -93,20 +105,24 @@ export class SecondsReservation {
     writeGeneration(this.#control, this.#generation);
   }
 
-  /** True while issuing, once the wall clock has come within half the lead of the limit. */
+  /** True while issuing, once the reserve ahead of the wall clock is down by the refill step. */
   needsExtension(): boolean {
     const limit = readLimit(this.#control);
-    return this.#issuing && limit < HIGHEST_MARK && limit - this.#wallSecond() <= this.#ahead / 2;
+    return this.#issuing && limit < HIGHEST_MARK && limit - this.#wallSecond() <= this.#ahead - this.#refillAfter;
   }
 
-  /** Raises the limit to the wall clock plus the lead; never lowers it. */
+  /**
+   * Raises the limit to the wall clock plus the lead, once the store has
+   * acknowledged the new mark (never before: the limit is what workers may
+   * use, and the next holder starts from the mark it reads); never lowers it.
+   */
   async extend(): Promise<void> {
     const mark = Math.min(this.#wallSecond() + this.#ahead, HIGHEST_MARK);
     const store = this.#store;
     if (!this.#issuing || store === undefined || mark <= readLimit(this.#control)) return;
     await store.write(mark);
-    // The node ID may have been lost while the write was under way.
-    if (!this.#issuing || store !== this.#store) return;
+    // The node ID may have changed while the write was under way.
+    if (!this.#issuing || store !== this.#store || mark <= readLimit(this.#control)) return;
     writeLimit(this.#control, mark);
   }
 
@@ -117,20 +133,13 @@ export class SecondsReservation {
   }
 
   /**
-   * Stops issuing and lets go of the store: the node ID is lost, so its mark
-   * is left as it is (above every second used), and settle() writes nothing.
-   */
-  abandon(): void {
-    this.stop();
-    this.#store = undefined;
-  }
-
-  /**
    * After stop() and once every worker has acknowledged it: lowers the stored
    * mark to just above the last second really used, so that a graceful
    * restart does not skip ahead by the whole lead. Never below the mark
    * begin() found, which may protect seconds another holder used. Resolves
    * with the mark written, or undefined when there is no store to write to.
+   * A node ID lost meanwhile refuses the write (it is guarded by the lease):
+   * its mark stays where it was, above every second used.
    */
   async settle(): Promise<number | undefined> {
     if (this.#store === undefined) return undefined;

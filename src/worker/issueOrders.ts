@@ -12,7 +12,6 @@
 import type { Allocation, Run } from '../core/allocator.js';
 import { isDrawnNumberIssuable, NOT_ISSUING_REASONS, notIssuingReason } from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
-import { monotonicMs } from '../core/monotonicClock.js';
 import { indexOf, type OrderValues } from '../validation/orderParameters.js';
 import type { RouteContext } from './context.js';
 import { isoTimestamp } from './isoTimestamp.js';
@@ -59,7 +58,7 @@ export function issueOrders<Problem>(
   const now = Date.now();
   const numbers = draw(context, read.orders, read.numbers, secondOf(now));
   if (numbers === undefined) {
-    const reason = notIssuingReason(context.control, secondOf(now), monotonicMs()) ?? 'no-node-id';
+    const reason = notIssuingReason(context.control, secondOf(now)) ?? 'no-node-id';
     return context.replies.problem(res, 'NOT_ISSUING', {
       detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
       headers: { 'Retry-After': '1' },
@@ -75,8 +74,8 @@ const runs: Run[] = [];
 /**
  * The numbers of the orders, encoded, or undefined when they cannot all be
  * issued now. One number is drawn alone (the GET); more, as runs of whole
- * blocks. Either way the lease and the draining flag are checked after
- * drawing, the node ID's generation inside the allocator.
+ * blocks. Either way the draining flag is checked after drawing, the node
+ * ID's generation inside the allocator, the limit inside the clock.
  */
 function draw(
   context: RouteContext,
@@ -86,10 +85,10 @@ function draw(
 ): string[] | undefined {
   const { allocator, encoder, control } = context;
   if (count === 1) {
-    if (!allocator.next(second, drawn) || !isDrawnNumberIssuable(control, monotonicMs())) return undefined;
+    if (!allocator.next(second, drawn) || !isDrawnNumberIssuable(control)) return undefined;
     return [encoder.encode(orders[0]!.values[ORIGIN]!, drawn.second, drawn.nodeId, drawn.counter)];
   }
-  if (!allocator.drawRuns(second, count, runs) || !isDrawnNumberIssuable(control, monotonicMs())) return undefined;
+  if (!allocator.drawRuns(second, count, runs) || !isDrawnNumberIssuable(control)) return undefined;
   const origins = new Array<string>(count);
   let next = 0;
   for (const order of orders) {

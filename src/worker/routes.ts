@@ -6,9 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isLeaving, readNodeId, type ControlBlock } from '../core/controlBlock.js';
-import { NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
+import { issuingSecondsLeft, NOT_ISSUING_REASONS, notIssuingReason, type NotIssuingReason } from '../core/issuing.js';
 import { secondOf, SEQUENTIAL_GENERATION } from '../core/layout.js';
-import { monotonicMs } from '../core/monotonicClock.js';
 import { generationCharacter } from '../core/numberFormat.js';
 import { parseTrackingNumber, upperCaseAscii } from '../core/trackingNumber.js';
 import { API_ROUTES, ROUTE_INDEX, ROUTES, uwsPattern, type ApiRoute, type Route } from '../api/routes.js';
@@ -191,7 +190,7 @@ function lookUpTrackingNumber(context: RouteContext): Handler {
 function notReadyReason(control: ControlBlock): NotIssuingReason | undefined {
   // Leaving, numbers are still issued for a while (SHUTDOWN_DELAY), but the instance is not ready.
   if (isLeaving(control)) return 'shutting-down';
-  return notIssuingReason(control, secondOf(Date.now()), monotonicMs());
+  return notIssuingReason(control, secondOf(Date.now()));
 }
 
 function readiness(context: RouteContext): Handler {
@@ -199,7 +198,15 @@ function readiness(context: RouteContext): Handler {
   return (res) => {
     const reason = notReadyReason(control);
     return reason === undefined
-      ? replies.json(res, 200, JSON.stringify({ status: 'ready', node_id: readNodeId(control) }))
+      ? replies.json(
+          res,
+          200,
+          JSON.stringify({
+            status: 'ready',
+            node_id: readNodeId(control),
+            issuing_seconds_left: issuingSecondsLeft(control, secondOf(Date.now())),
+          }),
+        )
       : replies.json(res, 503, JSON.stringify({ status: 'not-ready', reason: NOT_ISSUING_REASONS[reason] }));
   };
 }

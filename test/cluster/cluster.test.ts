@@ -141,18 +141,25 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     assertNoDuplicate(draws);
   });
 
-  it('stops issuing on every instance before its lease can expire when etcd stops, and resumes when it returns', async (t) => {
-    const ttl = 4;
+  it('goes on issuing below its stored limit when etcd stops, past its lease; stops at the limit; resumes when etcd returns', async (t) => {
+    const ttl = 3;
+    const reserve = 6;
     const cluster = await etcd();
     const prefix = freshPrefix();
-    const trio = await Promise.all([1, 2, 3].map(() => instance(cluster, prefix, { ttl })));
-    const load = startLoad(trio.map((s) => s.port));
+    const trio = await Promise.all(
+      [1, 2, 3].map(() => instance(cluster, prefix, { ttl, env: { RESERVE_SECONDS: String(reserve) } })),
+    );
+    const load = startLoad(
+      trio.map((s) => s.port),
+      8,
+      { batchLanes: 2, batchSize: 20 },
+    );
     await waitForIssued(load, 10_000);
 
     const stoppedAt = performance.now();
     await cluster.stop(0, 'SIGKILL');
-    // Long enough for every lease to have expired at etcd, had etcd been there.
-    await sleep(ttl * 1000 + 1500);
+    // Long past every lease's expiry, and past the reserve: every instance has run out of seconds.
+    await sleep((reserve + 4) * 1000);
     const readiness = await Promise.all(trio.map((s) => get(s.port, '/readyz')));
     const restartedAt = performance.now();
     await cluster.start(0);
@@ -171,87 +178,132 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
       const metrics = (await get(s.port, '/metrics')).body;
       const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
       assert.ok(value('tracknum_lease_losses_total') >= 1, metrics);
-      assert.ok(value('tracknum_fenced_seconds_total') > 1, metrics);
-      assert.ok(value('tracknum_lease_trusted_seconds') > 0, metrics);
+      assert.ok(value('tracknum_reclaiming_seconds_total') > 1, metrics);
+      assert.ok(value('tracknum_issuing_seconds_left') > 0, metrics);
       assert.equal(value('tracknum_issuing'), 1);
     }
-
     assert.deepEqual(
-      readiness.map((r) => r.status),
-      [503, 503, 503],
-      'readiness while fenced',
+      readiness.map((r) => [
+        r.status,
+        r.json<{ reason?: string }>().reason?.startsWith('the reserved seconds are used up'),
+      ]),
+      [
+        [503, true],
+        [503, true],
+        [503, true],
+      ],
+      'readiness once the reserve is used up',
     );
+    const leaseExpired = stoppedAt + (ttl + 1) * 1000;
     for (let target = 0; target < trio.length; target += 1) {
       const mine = draws.filter((d) => d.target === target);
-      const lastIssued = mine.filter((d) => d.status === 200 && d.at < restartedAt).at(-1);
+      const issuedDuringOutage = mine.filter((d) => d.status === 200 && d.at > stoppedAt && d.at < restartedAt);
+      const lastIssued = issuedDuringOutage.at(-1);
       assert.ok(lastIssued !== undefined);
-      // The last keepalive any instance sent went out before etcd stopped, so no
-      // lease could expire before stoppedAt + TTL: issuing must have ended before that.
       const issuedFor = lastIssued.at - stoppedAt;
-      const resumed = mine.find((d) => d.status === 200 && d.at > restartedAt);
       t.diagnostic(
-        `instance ${target}: last number ${issuedFor.toFixed(0)} ms after etcd stopped (TTL ${ttl * 1000} ms); ` +
-          `issuing again ${((resumed?.at ?? NaN) - restartedAt).toFixed(0)} ms after etcd was restarted`,
+        `instance ${target}: last number ${issuedFor.toFixed(0)} ms after etcd stopped (TTL ${ttl} s, reserve ${reserve} s)`,
       );
-      assert.ok(issuedFor < ttl * 1000, `instance ${target} issued ${issuedFor.toFixed(0)} ms after etcd stopped`);
+      // The lease no longer stops issuing: numbers came after it had certainly expired, batches too.
+      assert.ok(lastIssued.at > leaseExpired, `instance ${target} stopped issuing when its lease expired`);
+      assert.ok(
+        issuedDuringOutage.some((d) => d.batch !== undefined && d.at > leaseExpired),
+        `instance ${target} issued no batch after its lease expired`,
+      );
+      // The limit does: nothing was issued past the reserve the last acknowledged mark allowed.
+      assert.ok(
+        issuedFor < (reserve + 1.5) * 1000,
+        `instance ${target} issued ${issuedFor.toFixed(0)} ms after etcd stopped`,
+      );
       const refused = mine.filter((d) => d.at > stoppedAt && d.at < restartedAt && d.status === 503);
-      assert.ok(refused.length > 0, `instance ${target} never answered 503 while fenced`);
+      assert.ok(refused.length > 0, `instance ${target} never answered 503 once its reserve was used up`);
       assert.ok(refused.every((d) => d.retryAfter !== undefined));
       assert.ok(
         mine.every((d) => d.status === 200 || d.status === 503),
         'only 200 and 503 answers',
       );
     }
+    // Whoever holds a node ID next starts above every second issued under it during the outage.
+    const during = decoded(trackingNumbersOf(draws.filter((d) => d.at > stoppedAt && d.at < restartedAt)));
+    const since = decoded(trackingNumbersOf(draws.filter((d) => d.at > restartedAt)));
+    for (const { nodeId, second } of during) {
+      const later = since.filter((n) => n.nodeId === nodeId).map((n) => n.second);
+      if (later.length > 0) assert.ok(second < Math.min(...later), `node ${nodeId}: second ${second} used again`);
+    }
     assertNoDuplicate(draws);
   });
 
-  it('rides out a brief etcd outage without a single refusal, while the lease is certainly valid', async () => {
-    const ttl = 10; // trusted for 8 s after the last renewal was sent
+  it('rides out an etcd outage longer than its lease without a single refusal, with the default reserve', async () => {
+    const ttl = 3;
     const cluster = await etcd();
     const prefix = freshPrefix();
     const pair = await Promise.all([1, 2].map(() => instance(cluster, prefix, { ttl })));
-    const load = startLoad(pair.map((s) => s.port));
+    const load = startLoad(
+      pair.map((s) => s.port),
+      8,
+      { batchLanes: 2, batchSize: 20 },
+    );
     await waitForIssued(load, 5_000);
     const stoppedAt = performance.now();
     await cluster.stop(0, 'SIGKILL');
-    await sleep(2_000);
+    await sleep((ttl + 5) * 1000);
+    const readiness = await Promise.all(pair.map((s) => get(s.port, '/readyz')));
     await cluster.start(0);
     await sleep(1_000);
     await waitForIssued(load, 5_000);
     const draws = await load.stop();
     assertAllIssuedSince(draws, stoppedAt, 1000);
+    for (const answer of readiness) {
+      assert.equal(answer.status, 200, answer.body);
+      const left = answer.json<{ issuing_seconds_left: number }>().issuing_seconds_left;
+      assert.ok(left > 60 && left < 90, `issuing_seconds_left ${left} during the outage`);
+    }
+    for (const s of pair) {
+      const metrics = (await get(s.port, '/metrics')).body;
+      assert.match(metrics, /^tracknum_lease_losses_total [1-9]/m, 'the lease was lost, and nothing was refused');
+    }
     assertNoDuplicate(draws);
   });
 
-  it('issues nothing under its old node ID when a frozen instance wakes up after another took that node ID', async () => {
+  it('issues under its old node ID after a freeze only below the mark its successor read, GETs and batches alike', async () => {
     const cluster = await etcd();
     const prefix = freshPrefix();
     const frozen = await instance(cluster, prefix, { ttl: 3 });
     const oldNodeId = nodeIdOf(frozen);
-    const load = startLoad([frozen.port], 16);
+    const load = startLoad([frozen.port], 16, { batchLanes: 4, batchSize: 20 });
     await waitForIssued(load, 5_000);
 
-    // The whole process stops, as in a VM pause: the primary cannot fence the workers.
+    // The whole process stops, as in a VM pause: the primary can neither renew nor fence.
     frozen.child.kill('SIGSTOP');
     await waitUntilNoNodeKeys(cluster, prefix, 'the frozen instance kept its node key');
     const successor = await instance(cluster, prefix, { ttl: 3 });
     assert.equal(nodeIdOf(successor), oldNodeId, 'the successor took over the node ID');
     const fromSuccessor = await drawNumbers(successor.port, 5_000, 8);
+    const successorFrom = Math.min(...decoded(fromSuccessor.numbers).map((n) => n.second));
 
     const wokenAt = performance.now();
     frozen.child.kill('SIGCONT');
-    // The frozen instance claims a node ID again and issues under that.
+    // The woken instance goes on below its old limit, claims a node ID again, and issues under that.
     const deadline = performance.now() + 20_000;
-    while (!load.draws.some((d) => d.at > wokenAt && d.status === 200)) {
-      assert.ok(performance.now() < deadline, 'the woken instance never issued again');
+    while (!decoded(trackingNumbersOf(load.draws.filter((d) => d.at > wokenAt))).some((n) => n.nodeId !== oldNodeId)) {
+      assert.ok(performance.now() < deadline, 'the woken instance never issued under another node ID');
       await sleep(100);
     }
     await waitForIssued(load, 2_000);
     const draws = await load.stop();
 
-    const afterWaking = draws.filter((d) => d.at > wokenAt && d.trackingNumber !== undefined);
+    const afterWaking = draws.filter((d) => d.at > wokenAt);
+    assert.ok(
+      afterWaking.some((d) => d.batch !== undefined),
+      'no batch was issued after waking',
+    );
     const underOldId = decoded(trackingNumbersOf(afterWaking)).filter((n) => n.nodeId === oldNodeId);
-    assert.equal(underOldId.length, 0, `${underOldId.length} numbers issued under node ID ${oldNodeId} after waking`);
+    const atOrAbove = underOldId.filter((n) => n.second >= successorFrom);
+    assert.equal(
+      atOrAbove.length,
+      0,
+      `${atOrAbove.length} numbers under node ID ${oldNodeId} at or above second ${successorFrom}, where its successor began`,
+    );
     assert.deepEqual(duplicatesIn([...trackingNumbersOf(draws), ...fromSuccessor.numbers]).slice(0, 5), []);
   });
 

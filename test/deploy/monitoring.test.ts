@@ -29,7 +29,6 @@ const INSTALL_HINT =
 const PENDING_METRICS: Readonly<Record<string, string>> = {
   tracknum_client_numbers_issued_total: 'issue 16 (per-client quotas)',
   tracknum_client_numbers_refused_total: 'issue 16 (per-client quotas)',
-  tracknum_issuing_seconds_left: 'issue 17 (issuing through an etcd outage)',
 };
 
 const ALERTS_FILE = join(ROOT, 'docs/monitoring/alerts.yml');

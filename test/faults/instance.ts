@@ -14,7 +14,6 @@ import { Allocator, type Allocation } from '../../src/core/allocator.js';
 import { createControlBlock, markDraining, markLeaving, type ControlBlock } from '../../src/core/controlBlock.js';
 import { isDrawnNumberIssuable } from '../../src/core/issuing.js';
 import { secondOf } from '../../src/core/layout.js';
-import { monotonicMs } from '../../src/core/monotonicClock.js';
 import { createMetricsBuffer, PrimaryMetrics } from '../../src/metrics.js';
 import { EtcdNodeIds } from '../../src/nodeIds/etcd.js';
 import { NodeIdHolder } from '../../src/primary/nodeIdHolder.js';
@@ -99,7 +98,7 @@ export class SimulatedInstance {
     this.#timer = setInterval(() => {
       const second = secondOf(this.#now());
       for (let i = 0; i < DRAWS_PER_TICK; i++) {
-        if (!allocator.next(second, out) || !isDrawnNumberIssuable(this.control, monotonicMs())) break;
+        if (!allocator.next(second, out) || !isDrawnNumberIssuable(this.control)) break;
         if (this.#counting) this.draws.push({ ...out, by: this.#options.name });
       }
     }, DRAW_EVERY_MS);

@@ -5,7 +5,7 @@
  */
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { get, orderPath, type Issued } from './service.js';
+import { EXAMPLE_ORDER, get, orderPath, post, type Issued } from './service.js';
 
 export interface Draw {
   /** performance.now() when the answer (or the error) arrived. */
@@ -14,7 +14,10 @@ export interface Draw {
   target: number;
   /** HTTP status, or 0 for a connection error. */
   status: number;
+  /** The number of a GET. */
   trackingNumber?: string;
+  /** The numbers of a batch. */
+  batch?: string[];
   retryAfter?: string;
 }
 
@@ -25,13 +28,21 @@ export interface Load {
   stop(): Promise<Draw[]>;
 }
 
+export interface LoadOptions {
+  /** Of each port's lanes, how many send batches (POST /tracking-numbers) instead of GETs. */
+  batchLanes?: number;
+  /** Numbers per batch: one order with this many parcels. */
+  batchSize?: number;
+}
+
 /** `lanesPerTarget` concurrent keep-alive request loops per port, until stop(). */
-export function startLoad(ports: number[], lanesPerTarget = 8): Load {
+export function startLoad(ports: number[], lanesPerTarget = 8, options: LoadOptions = {}): Load {
   const draws: Draw[] = [];
   let running = true;
   const agents = ports.map(() => new Agent({ keepAlive: true, maxSockets: lanesPerTarget }));
   const path = orderPath();
-  const lane = async (target: number): Promise<void> => {
+  const batch = { orders: [{ ...EXAMPLE_ORDER, parcels: options.batchSize ?? 20 }] };
+  const lane = async (target: number, batches: boolean): Promise<void> => {
     while (running) {
       const port = ports[target] ?? 0;
       if (port === 0) {
@@ -40,9 +51,13 @@ export function startLoad(ports: number[], lanesPerTarget = 8): Load {
       }
       try {
         const agent = agents[target];
-        const answer = await get(port, path, agent === undefined ? {} : { agent });
+        const via = agent === undefined ? {} : { agent };
+        const answer = batches ? await post(port, '/tracking-numbers', batch, via) : await get(port, path, via);
         const draw: Draw = { at: performance.now(), target, status: answer.status };
-        if (answer.status === 200) draw.trackingNumber = answer.json<Issued>().tracking_number;
+        if (answer.status === 200 && batches) {
+          const issued = answer.json<{ orders: { tracking_numbers: { tracking_number: string }[] }[] }>();
+          draw.batch = issued.orders.flatMap((order) => order.tracking_numbers.map((n) => n.tracking_number));
+        } else if (answer.status === 200) draw.trackingNumber = answer.json<Issued>().tracking_number;
         const retryAfter = answer.headers['retry-after'];
         if (typeof retryAfter === 'string') draw.retryAfter = retryAfter;
         draws.push(draw);
@@ -52,7 +67,10 @@ export function startLoad(ports: number[], lanesPerTarget = 8): Load {
       }
     }
   };
-  const lanes = ports.flatMap((_, target) => Array.from({ length: lanesPerTarget }, () => lane(target)));
+  const batchLanes = options.batchLanes ?? 0;
+  const lanes = ports.flatMap((_, target) =>
+    Array.from({ length: lanesPerTarget }, (__, index) => lane(target, index < batchLanes)),
+  );
   return {
     draws,
     ports,
@@ -76,6 +94,7 @@ export async function waitForIssued(load: Load, count: number, timeoutMs = 60_00
   }
 }
 
+/** Every number of the draws, of GETs and batches. */
 export function trackingNumbersOf(draws: readonly Draw[]): string[] {
-  return draws.flatMap((d) => (d.trackingNumber === undefined ? [] : [d.trackingNumber]));
+  return draws.flatMap((d) => [...(d.trackingNumber === undefined ? [] : [d.trackingNumber]), ...(d.batch ?? [])]);
 }

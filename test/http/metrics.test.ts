@@ -113,7 +113,7 @@ describe('GET /metrics', () => {
     assert.equal(at('tracknum_issuing'), 1);
     assert.equal(at('tracknum_lease_trusted_seconds'), undefined, 'no lease in the embedded mode');
     assert.equal(at('tracknum_lease_losses_total'), 0);
-    assert.equal(at('tracknum_fenced_seconds_total'), 0);
+    assert.equal(at('tracknum_reclaiming_seconds_total'), 0);
     assert.equal(at('tracknum_worker_restarts_total'), 0);
     assert.equal(at('tracknum_workers'), 2);
     const headroom = at('tracknum_high_water_headroom_seconds')!;

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createControlBlock, isLeaseTrusted, writeLeaseDeadline } from '../../src/core/controlBlock.js';
+import { createControlBlock, leaseTrustedForMs, writeLeaseDeadline } from '../../src/core/controlBlock.js';
 import { monotonicMs } from '../../src/core/monotonicClock.js';
 import { spawnWorker } from '../../src/primary/spawnWorker.js';
 
-describe('the lease deadline in the control block', () => {
+/** As /metrics reads it: the lease still taken as held at monotonic time `nowMs`. */
+const isLeaseTrusted = (block: ReturnType<typeof createControlBlock>, nowMs: number): boolean => {
+  const trustedForMs = leaseTrustedForMs(block, nowMs);
+  return trustedForMs === undefined || trustedForMs > 0;
+};
+
+describe('the lease deadline in the control block (for /metrics)', () => {
   it('always trusts a node ID that is not leased', () => {
     const block = createControlBlock();
     assert.equal(isLeaseTrusted(block, 0), true);

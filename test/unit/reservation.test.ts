@@ -28,6 +28,44 @@ function memoryStore(initial?: number) {
   return { state, store, watch: (c: ControlBlock) => (control = c) };
 }
 
+/**
+ * A store whose writes are acknowledged, fail, or hang until acknowledged by
+ * the test, as a write to etcd may: the mark changes only when acknowledged.
+ */
+function controlledStore(initial?: number) {
+  const state = {
+    mark: initial,
+    next: 'ack' as 'ack' | 'fail' | 'hang',
+    hung: [] as { second: number; acknowledge: () => void; fail: () => void }[],
+  };
+  const store: HighWaterStore = {
+    read: () => Promise.resolve(state.mark),
+    write: (second) => {
+      const outcome = state.next;
+      state.next = 'ack';
+      if (outcome === 'fail') return Promise.reject(new Error('deadline exceeded'));
+      if (outcome === 'ack') {
+        state.mark = second;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
+        state.hung.push({
+          second,
+          acknowledge: () => {
+            state.mark = second;
+            resolve();
+          },
+          fail: () => reject(new Error('deadline exceeded')),
+        });
+      });
+    },
+  };
+  return { state, store };
+}
+
+/** Lets pending promise callbacks run. */
+const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const atSecond = (second: number) => () => unixMsOfSecond(second) + 123;
 
 function drawMany(control: ControlBlock, wall: number, count: number): Allocation[] {
@@ -124,6 +162,75 @@ describe('seconds reservation', () => {
     assert.equal(reservation.needsExtension(), false);
   });
 
+  it('never raises the limit before the store acknowledges the mark: a write that fails or hangs leaves it', async () => {
+    const { state, store } = controlledStore();
+    const control = createControlBlock();
+    let now = 1000;
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => unixMsOfSecond(now) });
+    await reservation.begin(0, store);
+    assert.equal(readLimit(control), 1010);
+    now = 1006;
+    state.next = 'fail';
+    await assert.rejects(reservation.extend(), /deadline exceeded/);
+    assert.equal(readLimit(control), 1010, 'a failed write raised the limit');
+    state.next = 'hang';
+    const extending = reservation.extend();
+    await settled();
+    assert.equal(readLimit(control), 1010, 'a write not yet acknowledged raised the limit');
+    assert.equal(drawMany(control, 1010, 1).length, 0, 'a second at the limit was drawn');
+    state.hung[0]!.acknowledge();
+    await extending;
+    assert.equal(readLimit(control), 1016);
+    assert.equal(state.mark, 1016);
+  });
+
+  it('goes on issuing under the node ID it has while the next one is begun, and switches all at once', async () => {
+    const node1 = controlledStore();
+    const node2 = controlledStore(1030); // a former holder of node 2 used seconds up to 1029
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+    await reservation.begin(1, node1.store);
+    const allocator = new Allocator(control, 16);
+    const out = { nodeId: 0, second: 0, counter: 0 };
+    node2.state.next = 'hang';
+    const beginning = reservation.begin(2, node2.store);
+    await settled();
+    // Node 2's mark is being written: numbers still come under node 1, below node 1's limit.
+    for (let i = 0; i < 40; i += 1) {
+      assert.ok(allocator.next(1000, out));
+      assert.equal(out.nodeId, 1);
+      assert.ok(out.second < 1010);
+    }
+    node2.state.hung[0]!.acknowledge();
+    await beginning;
+    assert.ok(allocator.next(1000, out));
+    assert.deepEqual([out.nodeId, out.second >= 1030, readLimit(control)], [2, true, 1040]);
+    // A begin that fails leaves node 2 in charge.
+    const node3 = controlledStore();
+    node3.state.next = 'fail';
+    await assert.rejects(reservation.begin(3, node3.store), /deadline exceeded/);
+    assert.ok(allocator.next(1000, out));
+    assert.equal(out.nodeId, 2);
+  });
+
+  it('keeps the reserve topped up when asked to (etcd), and extends at half the lead by default (a file)', async () => {
+    let now = 1000;
+    const clock = () => unixMsOfSecond(now);
+    const toppedUp = new SecondsReservation(createControlBlock(), {
+      aheadSeconds: 90,
+      refillAfterSeconds: 1,
+      now: clock,
+    });
+    const halfway = new SecondsReservation(createControlBlock(), { aheadSeconds: 90, now: clock });
+    await toppedUp.begin(0, controlledStore().store);
+    await halfway.begin(0, controlledStore().store);
+    assert.deepEqual([toppedUp.needsExtension(), halfway.needsExtension()], [false, false]);
+    now = 1001;
+    assert.deepEqual([toppedUp.needsExtension(), halfway.needsExtension()], [true, false]);
+    now = 1045;
+    assert.deepEqual([toppedUp.needsExtension(), halfway.needsExtension()], [true, true]);
+  });
+
   it('stop() fences at once: the next draw fails', async () => {
     const { store } = memoryStore();
     const control = createControlBlock();
@@ -155,7 +262,7 @@ describe('seconds reservation', () => {
     assert.deepEqual(seconds, [MAX_SECOND - 3, MAX_SECOND - 2, MAX_SECOND - 1]);
     assert.equal(allocator.next(MAX_SECOND, out), false);
     assert.equal(allocator.next(MAX_SECOND + 100, out), false);
-    assert.equal(notIssuingReason(control, MAX_SECOND, 0), 'reservation-used-up');
+    assert.equal(notIssuingReason(control, MAX_SECOND), 'reservation-used-up');
   });
 
   it('stops asking for extensions once stopped', async () => {
@@ -194,7 +301,7 @@ describe('seconds reservation', () => {
     }
   });
 
-  it('a begin that fails leaves the store and the limit as they were: settle never writes into the failed one', async () => {
+  it('a begin that fails leaves the store, the limit and the node ID as they were: settle never writes into the failed one', async () => {
     // Issue 13, defect 1: node 1 is lost, the re-claim of node 0 cannot read node 0's mark,
     // then SIGTERM. The old code had already switched to node 0's store and wrote node 1's
     // (lower) limit into it, below the seconds node 0's previous holder used.
@@ -204,14 +311,16 @@ describe('seconds reservation', () => {
     const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
     await reservation.begin(1, node1.store);
     drawMany(control, 1000, 10);
-    reservation.abandon(); // lease of node 1 lost
+    // The lease of node 1 is lost: issuing goes on below node 1's limit while node 0 is claimed.
     const unreadable: HighWaterStore = {
       read: () => Promise.reject(new Error('deadline exceeded')),
       write: (second) => node0.store.write(second),
     };
     await assert.rejects(reservation.begin(0, unreadable), /deadline exceeded/);
+    assert.ok(drawMany(control, 1000, 5).every((drawn) => drawn.nodeId === 1));
     reservation.stop();
-    assert.equal(await reservation.settle(), undefined);
+    // settle writes to node 1's store (where a lost lease would refuse it), never to node 0's.
+    assert.equal(await reservation.settle(), 1001);
     assert.equal(node0.state.mark, 1040);
     assert.deepEqual(node0.state.writes, []);
 
@@ -231,89 +340,108 @@ describe('seconds reservation', () => {
     assert.equal(b.state.mark, 500);
   });
 
-  it('never leaves a store below a second used under it, nor below the mark it held, whatever the order of operations', async () => {
-    // Two node IDs' stores; random begins (some failing to read or write), draws at random
-    // wall clocks, stops, losses and settles. After every step, each store's mark must be above
-    // every second drawn while it was current, and at or above its starting mark (seconds a
-    // previous holder may have used).
+  it('never issues at or above a mark not yet acknowledged, nor leaves a store below a second used under it, whatever the interleaving', async () => {
+    // Two node IDs' stores. Begins and extensions whose writes are acknowledged, fail, or hang
+    // until a later step acknowledges or fails them (as etcd's answers may); draws at random
+    // wall clocks in between, including while a begin of the other node ID is under way; stops
+    // and settles. Every number drawn must lie below the mark its node ID's store has
+    // acknowledged at that moment; after every step each store's mark must be above every
+    // second drawn under it, and at or above its starting mark (a previous holder's seconds).
+    type Outcome = 'ack' | 'fail' | 'hang';
     type Op =
-      | { kind: 'begin'; store: 0 | 1; fail: 'none' | 'read' | 'write' }
-      | { kind: 'draw'; wall: number; count: number }
-      | { kind: 'extend'; wall: number }
+      | { kind: 'begin'; store: 0 | 1; outcome: Outcome | 'read-fails' }
+      | { kind: 'extend'; wall: number; outcome: Outcome }
+      | { kind: 'answer'; store: 0 | 1; acknowledge: boolean }
+      | { kind: 'draw'; wall: number | 'below-limit'; count: number }
       | { kind: 'stop' }
-      | { kind: 'abandon' }
       | { kind: 'settle' };
+    const outcome = fc.constantFrom<Outcome>('ack', 'fail', 'hang');
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({
         kind: fc.constant('begin' as const),
         store: fc.constantFrom(0 as const, 1 as const),
-        fail: fc.constantFrom('none' as const, 'read' as const, 'write' as const),
+        outcome: fc.oneof(outcome, fc.constant('read-fails' as const)),
+      }),
+      fc.record({ kind: fc.constant('extend' as const), wall: fc.integer({ min: 900, max: 1100 }), outcome }),
+      fc.record({
+        kind: fc.constant('answer' as const),
+        store: fc.constantFrom(0 as const, 1 as const),
+        acknowledge: fc.boolean(),
       }),
       fc.record({
         kind: fc.constant('draw' as const),
-        wall: fc.integer({ min: 900, max: 1100 }),
+        // 'below-limit': the wall clock at the last second the control block allows now.
+        wall: fc.oneof(fc.integer({ min: 900, max: 1100 }), fc.constant('below-limit' as const)),
         count: fc.integer({ min: 1, max: 200 }),
       }),
-      fc.record({ kind: fc.constant('extend' as const), wall: fc.integer({ min: 900, max: 1100 }) }),
       fc.constant({ kind: 'stop' as const }),
-      fc.constant({ kind: 'abandon' as const }),
       fc.constant({ kind: 'settle' as const }),
     );
     await fc.assert(
       fc.asyncProperty(
         fc.tuple(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 1200 })),
-        fc.array(op, { maxLength: 30 }),
+        fc.array(op, { maxLength: 40 }),
         async (initial, ops) => {
-          const stores = initial.map((mark) => memoryStore(mark));
+          const stores = initial.map((mark) => controlledStore(mark));
           const control = createControlBlock();
           let wall = 1000;
           const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => unixMsOfSecond(wall) });
           const allocator = new Allocator(control, 16);
-          let current: number | undefined;
           const highestUsed = [-1, -1];
+          // As NodeIdHolder: one begin at a time, one extension at a time, settle once both are done.
+          let beginning: Promise<unknown> | undefined;
+          let extending: Promise<unknown> | undefined;
+          const track = (promise: Promise<void>, done: () => void): Promise<unknown> => promise.then(done, done);
           for (const step of ops) {
-            if (step.kind === 'begin') {
+            if (step.kind === 'begin' && beginning === undefined) {
               const target = stores[step.store]!;
               const store: HighWaterStore = {
-                read: () => (step.fail === 'read' ? Promise.reject(new Error('read failed')) : target.store.read()),
+                read: () =>
+                  step.outcome === 'read-fails' ? Promise.reject(new Error('read failed')) : target.store.read(),
                 write: (second) => target.store.write(second),
               };
-              target.state.failNext = step.fail === 'write';
-              try {
-                await reservation.begin(step.store, store);
-                current = step.store;
-              } catch {
-                target.state.failNext = false;
-              }
-            } else if (step.kind === 'draw') {
+              if (step.outcome !== 'read-fails') target.state.next = step.outcome;
+              beginning = track(reservation.begin(step.store, store), () => (beginning = undefined));
+            } else if (step.kind === 'extend' && extending === undefined) {
               wall = step.wall;
+              for (const target of stores) target.state.next = step.outcome;
+              extending = track(reservation.extend(), () => (extending = undefined));
+              for (const target of stores) target.state.next = 'ack';
+            } else if (step.kind === 'answer') {
+              const hung = stores[step.store]!.state.hung.shift();
+              if (step.acknowledge) hung?.acknowledge();
+              else hung?.fail();
+            } else if (step.kind === 'draw') {
+              wall = step.wall === 'below-limit' ? readLimit(control) - 1 : step.wall;
               const out = { nodeId: 0, second: 0, counter: 0 };
               for (let i = 0; i < step.count; i += 1) {
                 if (!allocator.next(wall, out)) break;
-                assert.equal(out.nodeId, current);
+                const acknowledged = stores[out.nodeId]!.state.mark ?? 0;
+                assert.ok(
+                  out.second < acknowledged,
+                  `node ${out.nodeId}: second ${out.second} drawn, mark ${acknowledged}`,
+                );
                 highestUsed[out.nodeId] = Math.max(highestUsed[out.nodeId]!, out.second);
               }
-            } else if (step.kind === 'extend') {
-              wall = step.wall;
-              await reservation.extend();
             } else if (step.kind === 'stop') {
               reservation.stop();
-            } else if (step.kind === 'abandon') {
-              reservation.abandon();
-              current = undefined;
-            } else {
+            } else if (step.kind === 'settle' && beginning === undefined && extending === undefined) {
               reservation.stop();
               await reservation.settle();
             }
-            stores.forEach((s, i) => {
-              const mark = s.state.mark ?? 0;
+            await settled();
+            stores.forEach((target, i) => {
+              const mark = target.state.mark ?? 0;
               assert.ok(mark > highestUsed[i]!, `store ${i}: mark ${mark}, second ${highestUsed[i]} used`);
               assert.ok(mark >= initial[i]!, `store ${i}: mark ${mark} below its starting mark ${initial[i]}`);
             });
           }
+          // Let every hung write fail, so that no promise is left pending.
+          for (const target of stores) for (const hung of target.state.hung.splice(0)) hung.fail();
+          await settled();
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 });

@@ -5567,11 +5567,17 @@ export const API_SCHEMAS = {
                         type: "integer",
                         minimum: 0,
                         maximum: 4095
+                    },
+                    issuing_seconds_left: {
+                        type: "integer",
+                        minimum: 0,
+                        description: "Seconds this instance can go on issuing with no more seconds reserved (etcd unreachable)."
                     }
                 },
                 required: [
                     "status",
-                    "node_id"
+                    "node_id",
+                    "issuing_seconds_left"
                 ]
             },
             NotReady: {
