@@ -4765,10 +4765,12 @@ export const API_SCHEMAS = {
                 type: "object",
                 properties: {
                     tracking_number: {
-                        $ref: "#/components/schemas/TrackingNumber"
+                        $ref: "#/components/schemas/TrackingNumber",
+                        description: "The number as checked: ASCII letters upper-cased."
                     },
                     valid: {
-                        "const": true
+                        "const": true,
+                        description: "Always true: the number is well formed (length, characters, an assigned\norigin country) and its check character matches. It does not mean the\nnumber was issued."
                     },
                     origin_country_id: {
                         oneOf: [
@@ -5544,7 +5546,7 @@ export const API_SCHEMAS = {
                     "format",
                     "generation"
                 ],
-                description: "GET /tracking-numbers/{number}: what a well-formed number tells without the key."
+                description: "GET /tracking-numbers/{number}: what a well-formed number tells without the\nkey. Not whether it was ever issued: any well-formed number with a matching\ncheck character is `valid`, issued or not (operators holding the key can\ndecode it: tracknum decode)."
             },
             Health: {
                 type: "object",
@@ -5610,7 +5612,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Unsupported media type"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 415
@@ -5639,7 +5642,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Content too large"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 413
@@ -5668,7 +5672,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Request body timed out"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 408
@@ -5703,7 +5708,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Not found"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 404
@@ -5732,7 +5738,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Method not allowed"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 405
@@ -5761,7 +5768,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Request URI too long"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 414
@@ -5790,7 +5798,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Request header fields too large"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 431
@@ -5819,7 +5828,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Not issuing tracking numbers"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 503
@@ -5848,7 +5858,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Internal server error"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 500
@@ -5896,7 +5907,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Invalid query parameters"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -5955,7 +5967,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Invalid request body"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -6015,7 +6028,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Malformed JSON body"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -6050,7 +6064,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Malformed tracking number"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -6099,7 +6114,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Tracking number fails its check character"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 422
