@@ -180,7 +180,7 @@ after(async () => {
 });
 
 describe('a client generated from docs/openapi.json (openapi-typescript, default settings; openapi-fetch)', () => {
-  it('generates types without a warning', { timeout: 30_000 }, () => {
+  it('generates types without a warning', { timeout: 60_000 }, () => {
     const generated = run(binOf('openapi-typescript'), [join(ROOT, 'docs/openapi.json'), '-o', 'schema.d.ts']);
     assert.equal(generated.status, 0, generated.output);
     assert.doesNotMatch(generated.output, /warn|error/i, generated.output);
