@@ -75,7 +75,12 @@ export const ERRORS = {
     when: 'The check character does not match: the number was probably mistyped.',
     routes: ['tracking-numbers'],
   },
-  NOT_FOUND: { status: 404, title: 'Not found', when: 'No such path.', routes: ['other'] },
+  NOT_FOUND: {
+    status: 404,
+    title: 'Not found',
+    when: 'No such path (an empty number included: /tracking-numbers/).',
+    routes: ['tracking-numbers', 'other'],
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     title: 'Method not allowed',

@@ -55,9 +55,20 @@ export interface BatchIssued {
   orders: BatchIssuedOrder[] & tags.MinItems<1>;
 }
 
-/** GET /tracking-numbers/{number}: what a well-formed number tells without the key. */
+/**
+ * GET /tracking-numbers/{number}: what a well-formed number tells without the
+ * key. Not whether it was ever issued: any well-formed number with a matching
+ * check character is `valid`, issued or not (operators holding the key can
+ * decode it: tracknum decode).
+ */
 export interface Lookup {
+  /** The number as checked: ASCII letters upper-cased. */
   tracking_number: TrackingNumber;
+  /**
+   * Always true: the number is well formed (length, characters, an assigned
+   * origin country) and its check character matches. It does not mean the
+   * number was issued.
+   */
   valid: true;
   origin_country_id: CountryCode;
   format: 'opaque' | 'sequential';
@@ -119,7 +130,8 @@ interface ProblemExtensions {
 type Problem<C extends ClientErrorCode> = {
   /** urn:tracknum:problem: and the code in kebab case: stable. */
   type: `urn:tracknum:problem:${Kebab<C>}`;
-  title: (typeof ERRORS)[C]['title'];
+  /** The error in a few words, for humans: may be reworded (match on `code` or `type`). */
+  title: string;
   status: (typeof ERRORS)[C]['status'];
   /** For humans; may be reworded. */
   detail: string;

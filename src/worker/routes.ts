@@ -149,20 +149,40 @@ function issueTrackingNumber(context: RouteContext): Handler {
   };
 }
 
+/** At most 64 UTF-16 units of `text` for an answer, never half a surrogate pair. */
+function echoed(text: string): string {
+  if (text.length <= 64) return text;
+  const code = text.charCodeAt(63);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? 63 : 64);
+}
+
 /**
  * Says whether a number is well formed, its origin, format and key
  * generation, and nothing more: never when, where or in which order it was
- * issued (operators decode with the key: tracknum decode).
+ * issued (operators decode with the key: tracknum decode), nor whether it was
+ * issued at all: `valid` means well formed with a matching check character.
+ *
+ * uWS hands the path parameter over as sent: percent-encoded characters are
+ * decoded here (as UTF-8) before the number is measured, checked and echoed.
  */
 function lookUpTrackingNumber(context: RouteContext): Handler {
   const { replies } = context;
   return (res, req) => {
-    const given = req.getParameter(0) ?? '';
+    const sent = req.getParameter(0) ?? '';
+    let given: string;
+    try {
+      given = sent.includes('%') ? decodeURIComponent(sent) : sent;
+    } catch {
+      return replies.problem(res, 'MALFORMED_TRACKING_NUMBER', {
+        detail: 'the number is not valid percent-encoding: each % must start %XX, and the bytes must be UTF-8',
+        extensions: { reason: 'characters', tracking_number: echoed(sent) },
+      });
+    }
     const number = upperCaseAscii(given);
     const refuse = (reason: string, detail: string): number =>
       replies.problem(res, reason === 'check-character' ? 'CHECK_CHARACTER_MISMATCH' : 'MALFORMED_TRACKING_NUMBER', {
         detail,
-        extensions: { reason, tracking_number: given.slice(0, 64) },
+        extensions: { reason, tracking_number: echoed(given) },
       });
     const parsed = parseTrackingNumber(number);
     if (!parsed.ok) return refuse(parsed.reason, parsed.detail);

@@ -260,6 +260,36 @@ describe('GET /tracking-numbers/{number}', () => {
       assert.equal(answer.json<Problem>().code, 'MALFORMED_TRACKING_NUMBER');
     }
   });
+
+  it('decodes percent-encoding (UTF-8) before measuring, checking and echoing; malformed percent-encoding is a 400 that says so', async () => {
+    const { tracking_number: number } = (await get(service.port, orderPath())).json<Issued>();
+    const encoded = [...number].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+    const whole = await get(service.port, `/tracking-numbers/${encoded}`);
+    assert.equal(whole.status, 200, whole.body);
+    assert.equal(whole.json<{ tracking_number: string }>().tracking_number, number);
+    // A look-alike, percent-encoded as clients send it: 16 characters, one of them not allowed, echoed decoded.
+    const payload = `MY0I${'7'.repeat(11)}`;
+    const spoofed = (payload + checkCharacter(payload)).replace('I', 'ı');
+    const lookAlike = await get(service.port, `/tracking-numbers/${encodeURIComponent(spoofed)}`);
+    assert.equal(lookAlike.status, 400, lookAlike.body);
+    const problem = lookAlike.json<Problem>();
+    assert.equal(problem.reason, 'characters', problem.detail);
+    assert.match(problem.detail, /^character 4 is 'ı'/);
+    assert.equal(problem.tracking_number, spoofed);
+    for (const bad of ['%zz', `${number.slice(0, 15)}%`, 'MY%C3', '%ED%A0%80']) {
+      const answer = await get(service.port, `/tracking-numbers/${bad}`);
+      assert.equal(answer.status, 400, `${bad}: ${answer.body}`);
+      const refused = answer.json<Problem>();
+      assert.equal(refused.code, 'MALFORMED_TRACKING_NUMBER');
+      assert.equal(refused.reason, 'characters', bad);
+      assert.match(refused.detail, /not valid percent-encoding/, bad);
+      assert.equal(refused.tracking_number, bad);
+    }
+    // A long echo is cut at 64 UTF-16 units, never inside a surrogate pair.
+    const long = await get(service.port, `/tracking-numbers/${encodeURIComponent(`A${'😀'.repeat(40)}`)}`);
+    assert.equal(long.status, 400);
+    assert.equal(long.json<Problem>().tracking_number, `A${'😀'.repeat(31)}`);
+  });
 });
 
 describe('health, readiness and the rest', () => {

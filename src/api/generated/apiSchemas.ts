@@ -4765,10 +4765,12 @@ export const API_SCHEMAS = {
                 type: "object",
                 properties: {
                     tracking_number: {
-                        $ref: "#/components/schemas/TrackingNumber"
+                        $ref: "#/components/schemas/TrackingNumber",
+                        description: "The number as checked: ASCII letters upper-cased."
                     },
                     valid: {
-                        "const": true
+                        "const": true,
+                        description: "Always true: the number is well formed (length, characters, an assigned\norigin country) and its check character matches. It does not mean the\nnumber was issued."
                     },
                     origin_country_id: {
                         oneOf: [
@@ -5544,7 +5546,7 @@ export const API_SCHEMAS = {
                     "format",
                     "generation"
                 ],
-                description: "GET /tracking-numbers/{number}: what a well-formed number tells without the key."
+                description: "GET /tracking-numbers/{number}: what a well-formed number tells without the\nkey. Not whether it was ever issued: any well-formed number with a matching\ncheck character is `valid`, issued or not (operators holding the key can\ndecode it: tracknum decode)."
             },
             Health: {
                 type: "object",
@@ -5616,7 +5618,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Unsupported media type"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 415
@@ -5645,7 +5648,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Content too large"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 413
@@ -5674,7 +5678,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Request body timed out"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 408
@@ -5709,7 +5714,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Not found"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 404
@@ -5738,7 +5744,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Method not allowed"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 405
@@ -5767,7 +5774,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Request URI too long"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 414
@@ -5796,7 +5804,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Request header fields too large"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 431
@@ -5825,7 +5834,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Not issuing tracking numbers"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 503
@@ -5854,7 +5864,8 @@ export const API_SCHEMAS = {
                                 description: "urn:tracknum:problem: and the code in kebab case: stable."
                             },
                             title: {
-                                "const": "Internal server error"
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                             },
                             status: {
                                 "const": 500
@@ -5902,7 +5913,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Invalid query parameters"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -5961,7 +5973,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Invalid request body"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -6021,7 +6034,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Malformed JSON body"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -6056,7 +6070,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Malformed tracking number"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 400
@@ -6105,7 +6120,8 @@ export const API_SCHEMAS = {
                         description: "urn:tracknum:problem: and the code in kebab case: stable."
                     },
                     title: {
-                        "const": "Tracking number fails its check character"
+                        type: "string",
+                        description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
                     },
                     status: {
                         "const": 422
