@@ -409,7 +409,11 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   const trustedForMs = leaseTrustedForMs(control, state.monotonicMs);
   family('tracknum_lease_trusted_seconds', 'gauge', 'Seconds the node-ID lease is still trusted (absent: no lease).');
   if (trustedForMs !== undefined) lines.push(`tracknum_lease_trusted_seconds ${Math.max(0, trustedForMs / 1000)}`);
-  family('tracknum_issuing', 'gauge', '1 while numbers can be issued (a node ID, seconds reserved, not shutting down).');
+  family(
+    'tracknum_issuing',
+    'gauge',
+    '1 while numbers can be issued (a node ID, seconds reserved, not shutting down).',
+  );
   const issuing = notIssuingReason(control, secondOf(state.wallMs)) === undefined;
   lines.push(`tracknum_issuing ${issuing ? 1 : 0}`);
 

@@ -88,4 +88,3 @@ export const leaseTrustedForMs = (block: ControlBlock, nowMs: number): number | 
   Atomics.load(block.words, LEASED) === 0
     ? undefined
     : (Atomics.load(block.words, TRUSTED) - (Math.floor(nowMs) | 0)) | 0;
-

@@ -66,7 +66,10 @@ export class SecondsReservation {
   constructor(control: ControlBlock, options: ReservationOptions) {
     this.#control = control;
     this.#ahead = options.aheadSeconds;
-    this.#refillAfter = Math.min(options.aheadSeconds, Math.max(1, options.refillAfterSeconds ?? options.aheadSeconds / 2));
+    this.#refillAfter = Math.min(
+      options.aheadSeconds,
+      Math.max(1, options.refillAfterSeconds ?? options.aheadSeconds / 2),
+    );
     this.#now = options.now ?? Date.now;
   }
 
