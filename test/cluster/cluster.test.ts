@@ -388,7 +388,7 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     const first = await instance(cluster, prefix);
     const otherKey = randomBytes(32).toString('hex');
     const keyFile = join(mkdtempSync(join(tmpdir(), 'tracknum-keys-')), 'keys');
-    writeFileSync(keyFile, `0 ${otherKey}\n`);
+    writeFileSync(keyFile, `0 ${otherKey}\n`, { mode: 0o600 });
     const base = { ETCD_ENDPOINTS: cluster.endpoints, ETCD_PREFIX: prefix, ETCD_LEASE_TTL: '4' };
     const wrongKey = await startService({ env: { ...base, TRACKING_NUMBER_KEY_FILE: keyFile }, expectExit: true });
     assert.equal((await wrongKey.exited).code, 1);
