@@ -4,7 +4,7 @@
  * release.
  */
 import { createControlBlock, markDraining, markLeaving } from '../core/controlBlock.js';
-import { MAX_SECOND, secondOf } from '../core/layout.js';
+import { MAX_SECOND, secondOf, unixMsOfSecond } from '../core/layout.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createMetricsBuffer, PrimaryMetrics } from '../metrics.js';
@@ -14,7 +14,7 @@ import { loadUws } from '../worker/uws.js';
 import type { Config } from './config.js';
 import { NodeIdHolder } from './nodeIdHolder.js';
 import { generationCharacter, type NumberKey } from '../core/numberFormat.js';
-import { StateDirectory } from '../nodeIds/stateDirectory.js';
+import type { StateDirectory } from '../nodeIds/stateDirectory.js';
 import { issuingKey, readKeyFile } from '../numberSpace/keys.js';
 import { recordNumberSpace, recordOf } from '../numberSpace/record.js';
 import { probePort } from './portProbe.js';
@@ -33,15 +33,17 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
   loadUws();
   const wallSecond = secondOf(Date.now());
   if (wallSecond < 0 || wallSecond + config.reserveSeconds > MAX_SECOND) {
+    const iso = (second: number): string => new Date(unixMsOfSecond(second)).toISOString();
     throw new TracknumError(
       'CLOCK_OUT_OF_RANGE',
-      `system clock ${new Date().toISOString()} is outside 2025-01-01 .. 2093-01-19`,
+      `system clock ${new Date().toISOString()} is outside ${iso(0)} .. ${iso(MAX_SECOND - config.reserveSeconds)}: ` +
+        `the layout's last second is ${iso(MAX_SECOND)}, and RESERVE_SECONDS (${config.reserveSeconds}) are reserved ahead of the clock`,
     );
   }
   const port = await probePort(config.host, config.port);
-  const directory = config.etcd === undefined ? await StateDirectory.lock(config.stateDir) : undefined;
-  const source =
-    directory === undefined ? new EtcdNodeIds(config.etcd!, log) : configuredNodeIds(config.nodeId, directory);
+  const embedded = config.etcd === undefined ? await configuredNodeIds(config.nodeId, config.stateDir) : undefined;
+  const directory = embedded?.directory;
+  const source = embedded?.source ?? new EtcdNodeIds(config.etcd!, log);
   let numberKey: NumberKey | undefined;
   try {
     const keys = await numberKeys(config, directory, log);
