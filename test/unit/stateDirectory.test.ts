@@ -268,7 +268,7 @@ describe('state directory', () => {
     const opened = at((l) => l.includes(`openat(AT_FDCWD, "${temporary}"`), 0, 'open of the temporary file');
     for (const flag of ['O_WRONLY', 'O_CREAT', 'O_EXCL', 'O_NOFOLLOW']) assert.ok(lines[opened]!.includes(flag), flag);
     assert.match(lines[opened]!, /, 0600\)/);
-    const fd = /= (\d+)$/.exec(lines[opened]!.replace(/ <unfinished \.\.\.>$/, ''))?.[1] ?? assert.fail(lines[opened]!);
+    const fd = /= (\d+)$/.exec(lines[opened]!.replace(/ <unfinished \.\.\.>$/, ''))?.[1] ?? assert.fail(lines[opened]);
     const call = (name: string, onFd: string) => (l: string) => new RegExp(`\\b${name}\\(${onFd}[,)]`).test(l);
     const wrote = at((l) => /\b(p?writev?|pwrite64)\(/.test(l) && new RegExp(`\\(${fd},`).test(l), opened, 'write');
     const synced = at(call('fsync', fd), wrote, 'fsync of the temporary file');
@@ -282,7 +282,7 @@ describe('state directory', () => {
       renamed,
       'open of the directory',
     );
-    const dirFd = /= (\d+)$/.exec(lines[dirOpened]!)?.[1] ?? assert.fail(lines[dirOpened]!);
+    const dirFd = /= (\d+)$/.exec(lines[dirOpened]!)?.[1] ?? assert.fail(lines[dirOpened]);
     at(call('fsync', dirFd), dirOpened, 'fsync of the directory');
     // Nothing renamed before the file's fsync had returned (its line, or its thread's "resumed" line, says = 0).
     const pid = lines[synced]!.split(' ')[0]!;
