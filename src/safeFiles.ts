@@ -86,7 +86,7 @@ export async function syncDirectoryOf(path: string): Promise<void> {
 
 /**
  * Adds text to a secret file an operator keeps (keygen --out, client add
- * --out): creates it, mode 0600, when there is nothing at `path`, else
+ * --out): creates it, mode 0600 (less what the umask takes away), when there is nothing at `path`, else
  * appends to it if it is a regular file (never a symbolic link) with a safe
  * owner and mode. `textFor` gets the file's current text (undefined for a new
  * file) and returns what to add, or throws to refuse (a generation or a name
@@ -122,8 +122,6 @@ export async function addToSecretFile(
   }
   const created = existing === undefined;
   try {
-    // The umask can only take bits away; 0600 exactly, whatever it is.
-    if (created) await handle.chmod(0o600);
     const text = textFor(existing);
     const separator = existing !== undefined && existing !== '' && !existing.endsWith('\n') ? '\n' : '';
     await handle.write(separator + text);

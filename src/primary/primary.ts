@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { NodeIdHolder } from './nodeIdHolder.js';
 import { generationCharacter, type NumberKey } from '../core/numberFormat.js';
 import type { StateDirectory } from '../nodeIds/stateDirectory.js';
+import { loadClients } from '../clients/clientsFile.js';
 import { issuingKey, readKeyFile } from '../numberSpace/keys.js';
 import { recordNumberSpace, recordOf } from '../numberSpace/record.js';
 import { probePort } from './portProbe.js';
@@ -40,6 +41,8 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
         `the layout's last second is ${iso(MAX_SECOND)}, and RESERVE_SECONDS (${config.reserveSeconds}) are reserved ahead of the clock`,
     );
   }
+  // Read before any lock is taken: a bad clients file stops start-up with its own code.
+  const clients = await loadClients(config.clientsFile);
   const port = await probePort(config.host, config.port);
   const embedded = config.etcd === undefined ? await configuredNodeIds(config.nodeId, config.stateDir) : undefined;
   const directory = embedded?.directory;
@@ -57,6 +60,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     { format: config.numberFormat, generation: numberKey && generationCharacter(numberKey.generation) },
     'number format',
   );
+  if (clients !== undefined) log.info({ path: clients.path, clients: clients.entries.length }, 'clients file read');
   const control = createControlBlock();
   const counters = createMetricsBuffer();
   const metrics = new PrimaryMetrics(counters);
@@ -112,7 +116,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
       log.info('stopped');
     })());
 
-  log.info({ port, host: config.host, workers: config.workers, nodeId: holder.nodeId }, 'ready');
+  // The caller logs 'ready' once it handles SIGTERM: a signal before that ends the process as if it had no handler.
   return { port, nodeId: holder.nodeId, shutdown };
 }
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { createMetricsBuffer, renderMetrics } from '../../src/metrics.js';
-import { helpText } from '../../src/primary/config.js';
+import { optionsHelp } from '../../src/primary/config.js';
 import { ROOT } from '../helpers/service.js';
 
 const DOCUMENTS = ['readme.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
@@ -60,7 +60,7 @@ describe('the documentation', () => {
   });
 
   it('lists every setting in the readme and in the guide', () => {
-    const variables = [...helpText({}).matchAll(/^ {2}--\S+\s+([A-Z_]+)\s/gm)].map((m) => m[1]!);
+    const variables = [...optionsHelp(undefined, {}).matchAll(/^ {2}--\S+ \S+\s+([A-Z_]+)\s/gm)].map((m) => m[1]!);
     assert.ok(variables.includes('PORT') && variables.includes('ETCD_PASSWORD'), variables.join(', '));
     const readme = read('readme.md');
     const guide = read('docs/deploying.md');
