@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { createMetricsBuffer, renderMetrics } from '../../src/metrics.js';
+import { ERRORS } from '../../src/errors.js';
 import { optionsHelp } from '../../src/primary/config.js';
 import { ROOT } from '../helpers/service.js';
 
@@ -83,5 +84,21 @@ describe('the documentation', () => {
     const guide = read('docs/deploying.md');
     for (const family of families)
       assert.ok(guide.includes(`\`${family}`), `the deploying guide does not list ${family}`);
+  });
+
+  it('documents every error code in docs/errors.md', () => {
+    const documented = read('docs/errors.md');
+    for (const code of Object.keys(ERRORS)) {
+      assert.ok(documented.includes(`| \`${code}\` |`), `docs/errors.md has no row for ${code}`);
+    }
+  });
+
+  it("shows the operator's commands as tracknum ..., not as node running a file", () => {
+    for (const file of DOCUMENTS) {
+      const stale = read(file)
+        .split('\n')
+        .filter((line) => /node \S*main\.js (keygen|decode|verify|client|--help|--version)/.test(line));
+      assert.deepEqual(stale, [], `${file} runs a command through node and main.js instead of tracknum`);
+    }
   });
 });
