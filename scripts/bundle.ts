@@ -2,7 +2,8 @@
  * `npm run bundle [-- --out DIR]`: the production build. One self-contained
  * directory (default dist/bundle) that needs nothing but Node 20 to run:
  *
- *   main.js                 the primary thread: src/main.ts and every module it imports, packages included
+ *   main.js                 the primary thread: src/main.ts and every module it imports, packages included,
+ *                           with the version and the git commit baked in (src/version.ts)
  *   worker/worker.js        the HTTP worker thread: src/worker/worker.ts, likewise (main.js starts it by URL)
  *   native/uws_<platform>_<arch>_<abi>.node
  *                           the one uWebSockets.js binary for the node running this script
@@ -121,7 +122,24 @@ function etcd3ProtoPlugin(protoDir: string): Plugin {
   };
 }
 
-async function bundle(out: string): Promise<Metafile[]> {
+/**
+ * The git commit this checkout is at, with -dirty when tracked files differ
+ * from it; TRACKNUM_COMMIT when set (scripts/install.sh and the Dockerfile
+ * build from copies without .git); 'unknown' otherwise.
+ */
+function buildCommit(): string {
+  const given = process.env['TRACKNUM_COMMIT'];
+  if (given !== undefined && given !== '') return given;
+  const git = (args: string[]): string | undefined => {
+    const run = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    return run.status === 0 ? run.stdout.trim() : undefined;
+  };
+  const commit = git(['rev-parse', 'HEAD']);
+  if (commit === undefined) return 'unknown';
+  return git(['status', '--porcelain', '--untracked-files=no']) === '' ? commit : `${commit}-dirty`;
+}
+
+async function bundle(out: string, buildInfo: { version: string; commit: string }): Promise<Metafile[]> {
   const metafiles: Metafile[] = [];
   for (const { entry, out: outFile } of ENTRIES) {
     // From this bundle's directory back to the bundle root, where native/ and proto/ are.
@@ -144,6 +162,11 @@ async function bundle(out: string): Promise<Metafile[]> {
       metafile: true,
       logLevel: 'warning',
       plugins: [uwsNativePlugin(`${toRoot}native/`), etcd3ProtoPlugin(`${toRoot}proto/etcd3/`)],
+      // src/version.ts: the version and commit, baked in.
+      define: {
+        TRACKNUM_VERSION: JSON.stringify(buildInfo.version),
+        TRACKNUM_COMMIT: JSON.stringify(buildInfo.commit),
+      },
     });
     if (result.warnings.length > 0) fail(`esbuild warned about ${entry}; fix that first`);
     metafiles.push(result.metafile);
@@ -206,8 +229,10 @@ async function main(): Promise<void> {
   if (!existsSync(binary))
     fail(`uWebSockets.js has no ${UWS_BINARY} for Node ${process.versions.node}; run \`npm ci\`?`);
 
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const buildInfo = { version: manifest.version, commit: buildCommit() };
   rmSync(out, { recursive: true, force: true });
-  const metafiles = await bundle(out);
+  const metafiles = await bundle(out, buildInfo);
 
   mkdirSync(join(out, 'native'));
   copyFileSync(binary, join(out, 'native', UWS_BINARY));
@@ -215,7 +240,6 @@ async function main(): Promise<void> {
   for (const proto of readdirSync(join(ROOT, 'node_modules/etcd3/proto'))) {
     copyFileSync(join(ROOT, 'node_modules/etcd3/proto', proto), join(out, 'proto/etcd3', proto));
   }
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   writeFileSync(
     join(out, 'package.json'),
     `${JSON.stringify({ name: manifest.name, version: manifest.version, private: true, type: 'module' }, null, 2)}\n`,
@@ -229,16 +253,20 @@ async function main(): Promise<void> {
   if (typeof uws['SSLApp'] !== 'function' || typeof uws['us_listen_socket_close'] !== 'function') {
     fail(`${UWS_BINARY} loaded, but it is not uWebSockets.js's native binding`);
   }
-  // ... and the bundle must load every module it needs from its own directory, without a warning.
-  const help = spawnSync(process.execPath, [join(out, 'main.js'), '--help'], { encoding: 'utf8', cwd: '/' });
+  // ... and the bundle must load every module it needs from its own directory, without a warning, and know its build.
+  const help = spawnSync(process.execPath, [join(out, 'main.js'), 'serve', '--help'], { encoding: 'utf8', cwd: '/' });
   if (help.status !== 0 || help.stderr !== '' || !help.stdout.includes('NODE_ID')) {
-    fail(`node ${join(out, 'main.js')} --help failed (exit ${help.status}):\n${help.stderr}${help.stdout}`);
+    fail(`node ${join(out, 'main.js')} serve --help failed (exit ${help.status}):\n${help.stderr}${help.stdout}`);
+  }
+  const version = spawnSync(process.execPath, [join(out, 'main.js'), '--version'], { encoding: 'utf8', cwd: '/' });
+  if (version.stdout !== `tracknum ${buildInfo.version} (commit ${buildInfo.commit})\n`) {
+    fail(`node ${join(out, 'main.js')} --version printed ${JSON.stringify(version.stdout + version.stderr)}`);
   }
 
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
   for (const each of readdirSync(out)) console.log(`bundle: ${mb(sizeOf(join(out, each))).padStart(9)}  ${each}`);
   console.log(
-    `bundle: ${mb(sizeOf(out)).padStart(9)}  ${relative(process.cwd(), out) || '.'} (Node ${process.versions.node}, ${UWS_BINARY}; ${packages.length} packages in THIRD-PARTY-LICENSES.txt)`,
+    `bundle: ${mb(sizeOf(out)).padStart(9)}  ${relative(process.cwd(), out) || '.'} (tracknum ${buildInfo.version}, commit ${buildInfo.commit}; Node ${process.versions.node}, ${UWS_BINARY}; ${packages.length} packages in THIRD-PARTY-LICENSES.txt)`,
   );
 }
 

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Builds tracknum from this checkout and installs it as a systemd service.
 #
-#   scripts/install.sh [--prefix DIR] [--destdir DIR] [--node PATH] [--no-enable] [--start]
+#   scripts/install.sh [--prefix DIR] [--bindir DIR] [--destdir DIR] [--node PATH] [--no-enable] [--start]
 #
 #   --prefix DIR   where the service lives (default /opt/tracknum): dist/ (the bundle: `npm run bundle`, about
 #                  9 MB, no node_modules), libexec/wait-ready.mjs
+#   --bindir DIR   where the tracknum command goes (default /usr/local/bin)
 #   --destdir DIR  staging root for packages and tests: every path is written under DIR, systemctl is not run
 #   --node PATH    node to run the service with (default: `command -v node`); its absolute path goes in the unit
 #   --no-enable    do not run systemctl (daemon-reload, enable)
 #   --start        also (re)start the service now and wait until it is ready
 #
-# Also installs /etc/systemd/system/tracknum.service and /etc/tracknum/tracknum.env.example, and creates
+# Also installs the tracknum command (a wrapper running this node on dist/main.js),
+# /etc/systemd/system/tracknum.service and /etc/tracknum/tracknum.env.example, and creates
 # /etc/tracknum/tracknum.env from the example only when it does not exist (operator settings are never
-# overwritten). Safe to run again: it replaces the installed code and unit, and nothing else.
+# overwritten). Safe to run again: it replaces the installed code, command and unit, and nothing else.
 set -euo pipefail
 umask 022
 
@@ -24,6 +26,7 @@ say() { echo "install: $*"; }
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 prefix=/opt/tracknum
+bindir=/usr/local/bin
 destdir=
 node=
 enable=1
@@ -31,11 +34,12 @@ start=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) [ $# -ge 2 ] || die "--prefix needs a directory"; prefix=$2; shift 2 ;;
+    --bindir) [ $# -ge 2 ] || die "--bindir needs a directory"; bindir=$2; shift 2 ;;
     --destdir) [ $# -ge 2 ] || die "--destdir needs a directory"; destdir=$2; shift 2 ;;
     --node) [ $# -ge 2 ] || die "--node needs a path"; node=$2; shift 2 ;;
     --no-enable) enable=0; shift ;;
     --start) start=1; shift ;;
-    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -43,6 +47,8 @@ done
 case "$prefix" in /*) ;; *) die "--prefix must be an absolute path, got $prefix" ;; esac
 prefix=${prefix%/}
 [ -n "$prefix" ] || die "--prefix must not be /"
+case "$bindir" in /*) ;; *) die "--bindir must be an absolute path, got $bindir" ;; esac
+bindir=${bindir%/}
 if [ -n "$destdir" ]; then
   mkdir -p "$destdir"
   destdir=$(cd "$destdir" && pwd)
@@ -59,7 +65,7 @@ if [ -z "$node" ]; then
 fi
 case "$node" in /*) ;; *) die "node must be an absolute path, got $node" ;; esac
 [ -x "$node" ] || die "$node is not executable"
-for path in "$prefix" "$node"; do
+for path in "$prefix" "$node" "$bindir"; do
   # The unit takes both paths verbatim, and sed substitutes them: no spaces, %, &, | and the like.
   case "$path" in *[!A-Za-z0-9._/+-]*) die "only letters, digits and . _ / + - are supported in unit paths: $path" ;; esac
   # ProtectHome=yes hides these from the service (node from nvm, for example).
@@ -85,10 +91,16 @@ say "building in $build"
 mkdir -p "$build/scripts"
 cp -R "$repo/package.json" "$repo/package-lock.json" "$repo/tsconfig.json" "$repo/src" "$build/"
 cp "$repo/scripts/bundle.ts" "$build/scripts/"
+# The copy has no .git: the bundle gets the checkout's commit (and -dirty for uncommitted changes) from here.
+commit=unknown
+if head=$(git -C "$repo" rev-parse HEAD 2>/dev/null); then
+  commit=$head
+  [ -z "$(git -C "$repo" status --porcelain --untracked-files=no)" ] || commit=$head-dirty
+fi
 (
   cd "$build"
   npm ci --no-audit --no-fund --loglevel=error
-  PATH="$(dirname "$node"):$PATH" npm run --silent bundle -- --out "$build/bundle"
+  PATH="$(dirname "$node"):$PATH" TRACKNUM_COMMIT=$commit npm run --silent bundle -- --out "$build/bundle"
 )
 
 target=$destdir$prefix
@@ -103,6 +115,18 @@ rm -rf "$target/dist.old"
 # What installs before the bundle put next to dist/ (production node_modules, about 120 MB, and package.json).
 rm -rf "$target/node_modules" "$target/package.json"
 cp "$repo/scripts/systemd/wait-ready.mjs" "$target/libexec/wait-ready.mjs"
+
+# The operator's command, on the PATH: this node (the one whose ABI the bundle's binary was chosen for) on the bundle.
+command=$destdir$bindir/tracknum
+mkdir -p "$(dirname "$command")"
+cat >"$command.new" <<EOF
+#!/bin/sh
+# tracknum, installed by scripts/install.sh: the service's node on its bundle.
+exec $node $prefix/dist/main.js "\$@"
+EOF
+chmod 755 "$command.new"
+mv "$command.new" "$command"
+say "command $command"
 
 unit=$destdir/etc/systemd/system/tracknum.service
 mkdir -p "$(dirname "$unit")"
@@ -119,7 +143,12 @@ if [ -e "$config/tracknum.env" ]; then
 else
   # 0640: systemd reads it as root; later settings (etcd credentials) need not be world-readable.
   install -m 640 "$config/tracknum.env.example" "$config/tracknum.env"
-  say "created $config/tracknum.env from the example: set NODE_ID there"
+  say "created $config/tracknum.env from the example"
+  # The key first: NODE_ID without a shared key is refused (CONFIG_INVALID).
+  say "alone on its machine, the service makes its own key: start it as it is. Beside other instances, first give"
+  say "  them one key: tracknum keygen --out /etc/tracknum/tracking-number.key (once, then copy it to every machine),"
+  say "  LoadCredential=tracking-number-key:/etc/tracknum/tracking-number.key in a drop-in (systemctl edit tracknum),"
+  say "  then NODE_ID in tracknum.env (docs/deploying.md, \"One machine with systemd\")"
 fi
 
 if command -v systemd-analyze >/dev/null; then

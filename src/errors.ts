@@ -108,7 +108,8 @@ export const ERRORS = {
     headers: { 'Retry-After': 'Seconds to wait before retrying.' },
   },
   INTERNAL: { status: 500, title: 'Internal server error', when: 'A bug (logged with its stack).', routes: '*' },
-  // Stop start-up.
+  // Stop start-up, or refuse an operator's command.
+  USAGE: { status: 0, title: 'Command line not understood' },
   CONFIG_INVALID: { status: 0, title: 'Invalid configuration' },
   PORT_IN_USE: { status: 0, title: 'Port already in use' },
   STATE_LOCKED: { status: 0, title: 'State directory in use' },
@@ -118,10 +119,16 @@ export const ERRORS = {
   ETCD_UNAVAILABLE: { status: 0, title: 'etcd unavailable' },
   STATE_CORRUPT: { status: 0, title: 'Stored state cannot be trusted' },
   STATE_UNWRITABLE: { status: 0, title: 'State directory not writable' },
+  STATE_DIR_PERMISSIONS: { status: 0, title: 'State directory open to other users' },
+  SECRET_FILE_PERMISSIONS: { status: 0, title: 'Key or clients file open to other users' },
+  OUT_FILE_UNSAFE: { status: 0, title: 'Output file not safe to write' },
   KEY_INVALID: { status: 0, title: 'Tracking-number key file unreadable or malformed' },
   KEY_MISSING: { status: 0, title: 'Tracking-number key missing' },
   KEY_MISMATCH: { status: 0, title: 'Tracking-number key differs from the number space' },
   FORMAT_MISMATCH: { status: 0, title: 'Number format differs from the number space' },
+  KEY_GENERATION_EXISTS: { status: 0, title: 'Key generation already in the key file' },
+  CLIENTS_INVALID: { status: 0, title: 'Clients file unreadable or malformed' },
+  CLIENT_EXISTS: { status: 0, title: 'Client already in the clients file' },
   UWS_NOT_NATIVE: { status: 0, title: 'uWebSockets.js native binding not loaded' },
   CLOCK_OUT_OF_RANGE: { status: 0, title: 'System clock outside the number layout' },
 } as const satisfies Record<string, Declared>;

@@ -1,13 +1,32 @@
 /**
- * What build this is, for `tracknum_build_info` on /metrics (and `--version`).
+ * What this build is: the package's version and the git commit it was built
+ * from, for `tracknum --version` and the build-info metric.
  *
- * VERSION is package.json's, written here because no one build reads
- * package.json the same way (the bundle has its own, without a version);
- * test/unit/version.test.ts fails when the two differ. COMMIT is whatever the
- * build or the deployment says in TRACKNUM_COMMIT (the Dockerfile or the unit
- * can set it from `git rev-parse HEAD`), else 'unknown': the service never
- * runs git.
+ * The bundle (scripts/bundle.ts) defines TRACKNUM_VERSION and TRACKNUM_COMMIT
+ * (strings) at build time, so the
+ * deployed code carries both without a package.json or a .git beside it. Run
+ * from the sources or tspc's build, the version is read from the checkout's
+ * package.json and the commit is 'unknown': no git is run at start-up.
  */
-export const VERSION = '0.1.0';
+import { readFileSync } from 'node:fs';
 
-export const COMMIT = process.env['TRACKNUM_COMMIT'] || 'unknown';
+declare const TRACKNUM_VERSION: string | undefined;
+declare const TRACKNUM_COMMIT: string | undefined;
+
+function fromCheckout(): { version: string; commit: string } {
+  // src/version.ts and dist/version.js both sit one level below package.json.
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return { version: manifest.version, commit: 'unknown' };
+}
+
+const build =
+  typeof TRACKNUM_VERSION === 'undefined' || typeof TRACKNUM_COMMIT === 'undefined'
+    ? fromCheckout()
+    : { version: TRACKNUM_VERSION, commit: TRACKNUM_COMMIT };
+
+/** The package's version, e.g. 0.1.0. */
+export const VERSION: string = build.version;
+/** The git commit the bundle was built from (with -dirty for uncommitted changes), or 'unknown'. */
+export const COMMIT: string = build.commit;

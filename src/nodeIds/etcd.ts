@@ -206,17 +206,7 @@ export class EtcdNodeIds implements NodeIdSource {
     const markKey = this.#markKey(nodeId);
     const nodeKey = this.#nodeKey(nodeId);
     return {
-      read: async () => {
-        const text = await this.#client.get(markKey).string();
-        if (text === null) return undefined;
-        // Decimal digits only: Number() would also take '1e3', ' 12' or '0x10'. The range is checked by the reservation.
-        const second = /^(0|[1-9][0-9]{0,15})$/.test(text) ? Number(text) : Number.NaN;
-        if (!Number.isSafeInteger(second)) {
-          // Refusing is safer than guessing: a wrong mark could repeat numbers.
-          throw new TracknumError('STATE_CORRUPT', `etcd key ${markKey} holds ${JSON.stringify(text)}, not a mark`);
-        }
-        return second;
-      },
+      read: () => this.#readMark(markKey),
       write: async (second) => {
         const result = await this.#client
           .if(nodeKey, 'Lease', '==', leaseId)
@@ -229,6 +219,30 @@ export class EtcdNodeIds implements NodeIdSource {
         }
       },
     };
+  }
+
+  async #readMark(markKey: string): Promise<number | undefined> {
+    const text = await this.#client.get(markKey).string();
+    if (text === null) return undefined;
+    // Decimal digits only: Number() would also take '1e3', ' 12' or '0x10'. The range is checked by the reservation.
+    const second = /^(0|[1-9][0-9]{0,15})$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(second)) {
+      // Refusing is safer than guessing: a wrong mark could repeat numbers.
+      throw new TracknumError('STATE_CORRUPT', `etcd key ${markKey} holds ${JSON.stringify(text)}, not a mark`);
+    }
+    return second;
+  }
+
+  /**
+   * The stored mark of `nodeId`, for reading only (tracknum decode): undefined
+   * when the node ID was never claimed under this prefix.
+   */
+  async markOf(nodeId: number): Promise<number | undefined> {
+    try {
+      return await this.#readMark(this.#markKey(nodeId));
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
   }
 
   #unavailable(error: unknown): Error {

@@ -3,16 +3,21 @@
  * instances never share one high-water mark; the marks themselves, one small
  * file per node ID; the number-space record; and, for an instance that runs
  * alone, its own tracking-number key. Every file is written atomically
- * (temporary file, fsync, rename, fsync of the directory).
+ * (temporary file, fsync, rename, fsync of the directory), mode 0600, never
+ * through a symbolic link; one is never read through one either.
+ *
+ * The directory must be this user's and closed to group and others' writes:
+ * anyone else who can add entries to it can plant a link or a mark.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, realpath, rename } from 'node:fs/promises';
+import { access, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NumberKey } from '../core/numberFormat.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newKeyLine, parseKeys } from '../numberSpace/keys.js';
 import type { NumberSpaceRecord, NumberSpaceStore } from '../numberSpace/record.js';
+import { syncDirectoryOf } from '../safeFiles.js';
 import { takeHostLock } from './hostLock.js';
 import type { HighWaterStore } from './source.js';
 
@@ -48,7 +53,7 @@ export class StateDirectory {
   static async lock(directory: string): Promise<StateDirectory> {
     let path: string;
     try {
-      await mkdir(directory, { recursive: true, mode: 0o750 });
+      await mkdir(directory, { recursive: true, mode: 0o700 });
       path = await realpath(directory);
       // Checked now, so that a directory that cannot be written fails at start, not at the first mark.
       await access(path, constants.W_OK);
@@ -58,6 +63,7 @@ export class StateDirectory {
         path: directory,
       });
     }
+    await refuseSharedDirectory(path);
     const lock = await takeHostLock(
       `state:${path}`,
       () =>
@@ -133,6 +139,18 @@ export class StateDirectory {
     };
   }
 
+  /** The node IDs this directory holds a high-water mark of: the ones used with it. */
+  async markedNodeIds(): Promise<number[]> {
+    const names = await readdir(this.path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    return names.flatMap((name) => {
+      const match = /^node-(\d+)\.high-water\.json$/.exec(name);
+      return match === null ? [] : [Number(match[1])];
+    });
+  }
+
   /** The key an instance that runs alone keeps here, or undefined when there is none. */
   async readOwnKeys(): Promise<NumberKey[] | undefined> {
     const file = join(this.path, OWN_KEY_FILE);
@@ -158,19 +176,60 @@ export class StateDirectory {
         { path: file },
       );
     }
-    await writeFileDurably(file, newKeyLine(0), 0o600);
+    await writeFileDurably(file, newKeyLine(0));
     log.info({ path: file }, 'made a tracking-number key for this instance; back it up with the state directory');
-    return parseKeys(await readFile(file, 'utf8'), file);
+    return parseKeys((await readIfThere(file)) ?? '', file);
   }
 }
 
-/** The text of `file`, or undefined when there is no such file. */
+/**
+ * Refuses a state directory that is not this user's, or that group or others
+ * may write to: they could plant a symbolic link where a file is written, or
+ * a mark of their own. systemd's StateDirectory= makes it 0700 (or
+ * StateDirectoryMode=), owned by the service's user.
+ */
+async function refuseSharedDirectory(path: string): Promise<void> {
+  const stats = await stat(path);
+  const uid = process.geteuid?.() ?? stats.uid;
+  const mode = `0${(stats.mode & 0o777).toString(8).padStart(3, '0')}`;
+  if (stats.uid !== uid) {
+    throw new TracknumError(
+      'STATE_DIR_PERMISSIONS',
+      `state directory ${path} is owned by uid ${stats.uid}, not by this user (uid ${uid}): chown ${uid} ${path}, or give STATE_DIR a directory of this user's`,
+      { path },
+    );
+  }
+  if ((stats.mode & 0o022) !== 0) {
+    throw new TracknumError(
+      'STATE_DIR_PERMISSIONS',
+      `state directory ${path} is mode ${mode}: group or others can add files to it (chmod 700 ${path})`,
+      { path },
+    );
+  }
+}
+
+/**
+ * The text of `file`, or undefined when there is no such file. Never through
+ * a symbolic link: tracknum makes none, so one is not its state.
+ */
 async function readIfThere(file: string): Promise<string | undefined> {
+  let handle;
   try {
-    return await readFile(file, 'utf8');
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') {
+      throw new TracknumError('STATE_CORRUPT', `state file ${file} is a symbolic link, which tracknum never makes`, {
+        path: file,
+      });
+    }
     throw error;
+  }
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
@@ -185,9 +244,21 @@ async function readJson<T>(file: string): Promise<T | undefined | null> {
   }
 }
 
-async function writeFileDurably(file: string, text: string, mode = 0o640): Promise<void> {
+/**
+ * Replaces `file` with `text`, atomically and durably: a temporary file beside
+ * it, created afresh (O_EXCL, mode 0600, never through a link: a stale one
+ * from a crash is removed first, and unlink removes a link, not its target),
+ * written and fsynced, renamed over `file` (which replaces a link there, never
+ * writes through it), then the directory fsynced so that the rename survives
+ * a crash.
+ */
+async function writeFileDurably(file: string, text: string): Promise<void> {
   const temporary = `${file}.tmp`;
-  const handle = await open(temporary, 'w', mode);
+  await unlink(temporary).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+  const handle = await open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
   try {
     await handle.writeFile(text);
     await handle.sync();
@@ -195,10 +266,5 @@ async function writeFileDurably(file: string, text: string, mode = 0o640): Promi
     await handle.close();
   }
   await rename(temporary, file);
-  const directory = await open(join(file, '..'), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
+  await syncDirectoryOf(file);
 }

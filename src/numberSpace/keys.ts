@@ -9,9 +9,9 @@
  * Nothing here ever puts key material into an error message or a log line.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { generationCharacter, isKeyGeneration, KEY_BYTES, type NumberKey } from '../core/numberFormat.js';
 import { TracknumError } from '../errors.js';
+import { readSecretFile } from '../safeFiles.js';
 
 const LINE = /^([0-9A-Za-z])\s+([0-9A-Fa-f]{64})$/;
 
@@ -42,17 +42,13 @@ export function parseKeys(text: string, source: string): NumberKey[] {
   return keys.sort((x, y) => x.generation - y.generation);
 }
 
+/** The keys of a key file, once its owner and mode are found safe (SECRET_FILE_PERMISSIONS otherwise). */
 export async function readKeyFile(path: string): Promise<NumberKey[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new TracknumError(
-      'KEY_INVALID',
-      `cannot read the key file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { path },
-    );
-  }
+  const text = await readSecretFile(
+    path,
+    'key file',
+    (reason) => new TracknumError('KEY_INVALID', `cannot read the key file ${path}: ${reason}`, { path }),
+  );
   return parseKeys(text, path);
 }
 

@@ -4,7 +4,7 @@
  * release.
  */
 import { createControlBlock, markDraining, markLeaving } from '../core/controlBlock.js';
-import { MAX_SECOND, secondOf } from '../core/layout.js';
+import { MAX_SECOND, secondOf, unixMsOfSecond } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -15,7 +15,8 @@ import { loadUws } from '../worker/uws.js';
 import type { Config } from './config.js';
 import { NodeIdHolder } from './nodeIdHolder.js';
 import { generationCharacter, type NumberKey } from '../core/numberFormat.js';
-import { StateDirectory } from '../nodeIds/stateDirectory.js';
+import type { StateDirectory } from '../nodeIds/stateDirectory.js';
+import { loadClients } from '../clients/clientsFile.js';
 import { issuingKey, readKeyFile } from '../numberSpace/keys.js';
 import { recordNumberSpace, recordOf } from '../numberSpace/record.js';
 import { probePort } from './portProbe.js';
@@ -34,20 +35,25 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
   loadUws();
   const wallSecond = secondOf(Date.now());
   if (wallSecond < 0 || wallSecond + config.reserveSeconds > MAX_SECOND) {
+    const iso = (second: number): string => new Date(unixMsOfSecond(second)).toISOString();
     throw new TracknumError(
       'CLOCK_OUT_OF_RANGE',
-      `system clock ${new Date().toISOString()} is outside 2025-01-01 .. 2093-01-19`,
+      `system clock ${new Date().toISOString()} is outside ${iso(0)} .. ${iso(MAX_SECOND - config.reserveSeconds)}: ` +
+        `the layout's last second is ${iso(MAX_SECOND)}, and RESERVE_SECONDS (${config.reserveSeconds}) are reserved ahead of the clock`,
     );
   }
+  // Read before any lock is taken: a bad clients file stops start-up with its own code.
+  const clients = await loadClients(config.clientsFile);
   const port = await probePort(config.host, config.port);
-  const directory = config.etcd === undefined ? await StateDirectory.lock(config.stateDir) : undefined;
+  const embedded = config.etcd === undefined ? await configuredNodeIds(config.nodeId, config.stateDir) : undefined;
+  const directory = embedded?.directory;
   const counters = createMetricsBuffer();
   const metrics = new PrimaryMetrics(counters);
   const etcd =
-    directory === undefined
+    embedded === undefined
       ? new EtcdNodeIds(config.etcd!, log, { reached: () => metrics.etcdReached(monotonicMs()) })
       : undefined;
-  const source = etcd ?? configuredNodeIds(config.nodeId, directory!);
+  const source = embedded?.source ?? etcd!;
   let numberKey: NumberKey | undefined;
   try {
     const keys = await numberKeys(config, directory, log);
@@ -61,6 +67,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     { format: config.numberFormat, generation: numberKey && generationCharacter(numberKey.generation) },
     'number format',
   );
+  if (clients !== undefined) log.info({ path: clients.path, clients: clients.entries.length }, 'clients file read');
   const control = createControlBlock();
   const holder = await NodeIdHolder.start({
     source,
@@ -121,7 +128,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
       log.info('stopped');
     })());
 
-  log.info({ port, host: config.host, workers: config.workers, nodeId: holder.nodeId }, 'ready');
+  // The caller logs 'ready' once it handles SIGTERM: a signal before that ends the process as if it had no handler.
   return { port, nodeId: holder.nodeId, shutdown };
 }
 

@@ -15,7 +15,20 @@ import { Etcd3 } from 'etcd3';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 import { shiftedClockEnv } from '../helpers/faketime.js';
 import { startLoad, trackingNumbersOf, waitForIssued, type Draw } from '../helpers/load.js';
-import { decodeNumber, drawNumbers, duplicatesIn, get, startService, type Service } from '../helpers/service.js';
+import { spawnSync } from 'node:child_process';
+import { OpaqueEncoder } from '../../src/core/numberFormat.js';
+import { secondOf } from '../../src/core/layout.js';
+import {
+  decodeNumber,
+  drawNumbers,
+  duplicatesIn,
+  get,
+  ROOT,
+  startService,
+  TEST_KEY,
+  TEST_KEY_FILE,
+  type Service,
+} from '../helpers/service.js';
 
 let prefixCount = 0;
 const services: Service[] = [];
@@ -440,7 +453,7 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
     const first = await instance(cluster, prefix);
     const otherKey = randomBytes(32).toString('hex');
     const keyFile = join(mkdtempSync(join(tmpdir(), 'tracknum-keys-')), 'keys');
-    writeFileSync(keyFile, `0 ${otherKey}\n`);
+    writeFileSync(keyFile, `0 ${otherKey}\n`, { mode: 0o600 });
     const base = { ETCD_ENDPOINTS: cluster.endpoints, ETCD_PREFIX: prefix, ETCD_LEASE_TTL: '4' };
     const wrongKey = await startService({ env: { ...base, TRACKING_NUMBER_KEY_FILE: keyFile }, expectExit: true });
     assert.equal((await wrongKey.exited).code, 1);
@@ -469,5 +482,55 @@ describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
       admin.close();
     }
     assert.equal((await drawNumbers(first.port, 1_000, 4)).numbers.length, 1_000);
+  });
+
+  it('decodes against the prefix: a node ID never claimed there, or a second at or above its mark, cannot be its number', async () => {
+    const cluster = await etcd();
+    const prefix = freshPrefix();
+    const first = await instance(cluster, prefix);
+    const nodeId = nodeIdOf(first);
+    const [issued] = (await drawNumbers(first.port, 1, 1)).numbers;
+    await first.stop();
+    const admin = new Etcd3({ hosts: cluster.endpoints.split(',') });
+    let mark: number;
+    try {
+      mark = Number(await admin.get(`${prefix}/high-water/${nodeId}`).string());
+    } finally {
+      admin.close();
+    }
+    const unclaimed = (nodeId + 1) % 4096;
+    const craft = (second: number, node: number): string =>
+      new OpaqueEncoder(TEST_KEY, 1).encode('MY', second, node, 0);
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main.ts',
+        'decode',
+        issued!,
+        craft(secondOf(Date.now()) - 5, unclaimed),
+        craft(mark, nodeId),
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          ETCD_ENDPOINTS: cluster.endpoints,
+          ETCD_PREFIX: prefix,
+          TRACKING_NUMBER_KEY_FILE: TEST_KEY_FILE,
+        },
+      },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.stderr, '', 'nothing but results, and no log line on standard output');
+    const [mine, never, above] = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key_check: string; impossible: string[]; node_id: number });
+    assert.deepEqual([mine!.key_check, mine!.impossible, mine!.node_id], ['matched', [], nodeId]);
+    assert.deepEqual(never!.impossible, [`node ID ${unclaimed} was never claimed under ${prefix}`]);
+    assert.deepEqual(above!.impossible, [`second ${mark} is at or above node ID ${nodeId}'s high-water mark, ${mark}`]);
   });
 });

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -52,6 +52,14 @@ test('the bundle: two bundles, one native binary, etcd’s .proto files, under 1
   ]);
   const bytes = filesUnder(bundle).reduce((sum, file) => sum + statSync(join(bundle, file)).size, 0);
   assert.ok(bytes <= 15e6, `${bytes} bytes`);
+});
+
+test('the bundle knows its version and the commit it was built from', () => {
+  const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const ran = spawnSync(process.execPath, [join(bundle, 'main.js'), '--version'], { cwd: '/', encoding: 'utf8' });
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.match(ran.stdout, new RegExp(`^tracknum ${version.replaceAll('.', '\\.')} \\(commit ${head}(-dirty)?\\)\\n$`));
 });
 
 test('the bundle in the etcd mode: claims a node ID, keeps its lease past 2 TTLs, stores the mark on SIGTERM', async () => {

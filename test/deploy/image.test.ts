@@ -22,6 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  chownSync,
   copyFileSync,
   lstatSync,
   mkdirSync,
@@ -38,10 +39,15 @@ import { probePort } from '../../src/primary/portProbe.js';
 import { get, orderPath, ROOT } from '../helpers/service.js';
 import { CACHE_DIR, ensureStandInBase, officialName, podman, run, type Run } from './standInBase.js';
 
-/** The folder the guide's command runs in ($PWD): it holds the operator's key file, readable by uid 1000. */
+/**
+ * The folder the guide's command runs in ($PWD): it holds the operator's key file, as the guide has it made,
+ * mode 0600 and owned by the image's user (uid 1000), which alone can read it.
+ */
 const WORKING_DIR = mkdtempSync(join(tmpdir(), 'tracknum-image-'));
 chmodSync(WORKING_DIR, 0o755);
-writeFileSync(join(WORKING_DIR, 'tracking-number.key'), `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o644 });
+const KEY_FILE = join(WORKING_DIR, 'tracking-number.key');
+writeFileSync(KEY_FILE, `0 ${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+chownSync(KEY_FILE, 1000, 1000);
 
 /**
  * The deploying guide's `docker run -d` command, as a user copies it: its
@@ -95,7 +101,8 @@ function runConfig(port: number, name: string, volume: string) {
     } else if (word === '--name') {
       value();
       options.push('--name', name);
-    } else if (word === '--stop-timeout') {
+    } else if (word === '--stop-timeout' || word === '--ulimit') {
+      // Under chroot, no limit is set: the guide's --ulimit core=0 is for podman run only.
       options.push(word, value());
     } else if (word === '-d' || word === '--read-only') {
       options.push(word);
@@ -111,6 +118,9 @@ function runConfig(port: number, name: string, volume: string) {
 }
 
 const TAG = 'localhost/tracknum-test:latest';
+/** The commit the guide's build passes (--build-arg TRACKNUM_COMMIT=$(git rev-parse HEAD)). */
+const HEAD = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const PAYLOAD_LIMIT_BYTES = 15e6;
 const uwsBinary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
 const BUNDLE_FILES = [
@@ -238,7 +248,20 @@ before(
     // TRACKNUM_IMAGE_NO_CACHE=1 builds every layer again.
     const noCache = process.env['TRACKNUM_IMAGE_NO_CACHE'] === '1' ? ['--no-cache'] : [];
     built = podman(
-      ['build', ...noCache, '--pull=never', '--format', 'docker', '--tag', TAG, '--file', 'Dockerfile', '.'],
+      [
+        'build',
+        ...noCache,
+        '--pull=never',
+        '--format',
+        'docker',
+        '--build-arg',
+        `TRACKNUM_COMMIT=${HEAD}`,
+        '--tag',
+        TAG,
+        '--file',
+        'Dockerfile',
+        '.',
+      ],
       {
         cwd: ROOT,
         timeout: 900_000,
@@ -335,7 +358,14 @@ test('the image holds the bundle and Node, and no TypeScript, dev dependency or 
 
   // Run configuration: numeric non-root user, the bundle's entry point, a state volume it owns, a health check.
   assert.equal(config.User, '1000:1000');
-  assert.deepEqual(config.Entrypoint, ['node', '/app/main.js']);
+  // The tracknum command, serving unless given another command.
+  assert.deepEqual(config.Entrypoint, ['/usr/local/bin/tracknum']);
+  assert.deepEqual(config.Cmd, ['serve']);
+  assert.equal(
+    readFileSync(join(tree, 'usr/local/bin/tracknum'), 'utf8'),
+    '#!/bin/sh\nexec /usr/local/bin/node /app/main.js "$@"\n',
+  );
+  assert.equal(lstatSync(join(tree, 'var/lib/tracknum')).mode & 0o777, 0o700);
   assert.ok(config.Env.includes('STATE_DIR=/var/lib/tracknum'), config.Env.join(' '));
   assert.deepEqual(Object.keys(config.Volumes ?? {}), ['/var/lib/tracknum']);
   assert.equal(lstatSync(join(tree, 'var/lib/tracknum')).uid, 1000);
@@ -396,10 +426,23 @@ function healthCommand(): string[] {
   return assert.fail(`no HEALTHCHECK command in the image (${kind})`);
 }
 
-async function checkServes(port: number): Promise<void> {
+/** Asks for a number; returns it. */
+async function checkServes(port: number): Promise<string> {
   const answer = await get(port, orderPath());
   assert.equal(answer.status, 200, answer.body);
-  assert.match(answer.json<{ tracking_number: string }>().tracking_number, /^MY[0-9A-Z]{14}$/);
+  const issued = answer.json<{ tracking_number: string }>().tracking_number;
+  assert.match(issued, /^MY[0-9A-Z]{14}$/);
+  return issued;
+}
+
+/** `tracknum decode` in the image, with the key and the state volume: the number it issued, under its node ID. */
+function assertDecodes(ran: Run, issued: string, env: Record<string, string>): void {
+  assert.equal(ran.status, 0, `${ran.stderr}${ran.stdout}`);
+  const decoded = JSON.parse(ran.stdout) as { tracking_number: string; node_id: number; key_check: string };
+  assert.deepEqual(
+    [decoded.tracking_number, decoded.node_id, decoded.key_check],
+    [issued, Number(env['NODE_ID']), 'matched'],
+  );
 }
 
 /** `podman run`, as a user runs the image; 'ran', or why podman cannot start a container here. */
@@ -436,7 +479,7 @@ async function runWithPodman(t: TestContext): Promise<string> {
         ? undefined
         : `${state()}: ${podman(['logs', name]).stderr}${podman(['logs', name]).stdout}`,
     );
-    await checkServes(port);
+    const issued = await checkServes(port);
 
     const pid = Number(podman(['inspect', '--format', '{{.State.Pid}}', name]).stdout.trim());
     const process1 = uids(pid);
@@ -456,6 +499,19 @@ async function runWithPodman(t: TestContext): Promise<string> {
     const logs = podman(['logs', name]).stdout;
     assert.match(logs, /"msg":"high-water mark persisted"/);
     assert.match(logs, /"msg":"stopped"/);
+
+    // The entry point is the tracknum command: the image runs the operator's commands too.
+    const inImage = (args: string[], mounts: string[] = []): Run =>
+      podman(['run', '--rm', ...limits, ...mounts, TAG, ...args]);
+    assert.equal(inImage(['--version']).stdout, `tracknum ${VERSION} (commit ${HEAD})\n`);
+    assert.match(inImage(['keygen']).stdout, /^0 [0-9a-f]{64}\n$/);
+    const keyMount = files.flatMap(({ source, target }) => ['--volume', `${source}:${target}:ro`]);
+    const envs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
+    assertDecodes(
+      inImage(['decode', issued], [...keyMount, ...envs, '--volume', `${volume}:/var/lib/tracknum`]),
+      issued,
+      env,
+    );
 
     // The container's own file system is unchanged: `podman diff` lists only the mount points podman itself
     // makes (/etc/hosts, /etc/resolv.conf and the like, and the mounted files) and their directories, never
@@ -496,6 +552,8 @@ async function runWithChroot(t: TestContext): Promise<void> {
   for (const { source, target } of files) {
     mkdirSync(dirname(join(tree, target)), { recursive: true });
     copyFileSync(source, join(tree, target));
+    // As a bind mount shows it: the same owner and mode.
+    chownSync(join(tree, target), lstatSync(source).uid, lstatSync(source).gid);
   }
   const env = [...config.Env, ...Object.entries(guideEnv).map(([key, value]) => `${key}=${value}`), `PORT=${port}`];
   const inImage = (command: readonly string[]): string[] => [
@@ -521,7 +579,7 @@ async function runWithChroot(t: TestContext): Promise<void> {
   );
   try {
     await waitReady(port, () => (child.exitCode === null ? undefined : output));
-    await checkServes(port);
+    const issued = await checkServes(port);
     // chroot and env exec the entry point: the pid is node's.
     const node = uids(child.pid!);
     t.diagnostic(`pid ${child.pid}: ${node.name}, Uid ${node.uid}`);
@@ -533,6 +591,13 @@ async function runWithChroot(t: TestContext): Promise<void> {
     child.kill((config.StopSignal ?? 'SIGTERM') as NodeJS.Signals);
     assert.deepEqual(await exited, { code: 0, signal: null }, output);
     assert.match(output, /"msg":"high-water mark persisted"/);
+    // The entry point is the tracknum command: the image runs the operator's commands too.
+    assert.equal(
+      run('chroot', inImage(['/usr/local/bin/tracknum', '--version'])).stdout,
+      `tracknum ${VERSION} (commit ${HEAD})\n`,
+    );
+    assert.match(run('chroot', inImage(['/usr/local/bin/tracknum', 'keygen'])).stdout, /^0 [0-9a-f]{64}\n$/);
+    assertDecodes(run('chroot', inImage(['/usr/local/bin/tracknum', 'decode', issued])), issued, guideEnv);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;

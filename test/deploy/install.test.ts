@@ -113,10 +113,36 @@ test('install.sh stages the bundle, the unit with node and the prefix filled in,
   assert.deepEqual(unitValues('DynamicUser'), ['yes']);
   assert.deepEqual(unitValues('StateDirectory'), ['tracknum']);
   assert.deepEqual(unitValues('MemoryDenyWriteExecute'), [], 'V8 needs W+X memory');
+  // No core dumps: one would hold the key. A state directory closed to others (tracknum refuses one they can write).
+  assert.deepEqual(unitValues('LimitCORE'), ['0']);
+  assert.deepEqual(unitValues('StateDirectoryMode'), ['0700']);
 
   assert.equal(readFileSync(envFile(), 'utf8'), EXAMPLE_ENV);
   assert.equal(statSync(envFile()).mode & 0o777, 0o640);
   assert.equal(readFileSync(`${envFile()}.example`, 'utf8'), EXAMPLE_ENV);
+
+  // What to do next, in an order that works: the key before NODE_ID, which is refused without one.
+  const output = firstInstall.output;
+  assert.ok(output.indexOf('tracknum keygen --out') >= 0, output);
+  assert.ok(output.indexOf('tracknum keygen --out') < output.lastIndexOf('NODE_ID'), output);
+});
+
+test('install.sh puts the tracknum command on the PATH: the service’s node on the installed bundle, with its build baked in', () => {
+  const command = join(destdir, 'usr/local/bin/tracknum');
+  assert.equal(statSync(command).mode & 0o777, 0o755);
+  assert.equal(
+    readFileSync(command, 'utf8'),
+    `#!/bin/sh\n# tracknum, installed by scripts/install.sh: the service's node on its bundle.\nexec ${nodeOnPath()} ${PREFIX}/dist/main.js "$@"\n`,
+  );
+  // The same command on the staged copy (the script names the final path, which a staged install does not have).
+  const run = (args: string[]) => spawnSync(nodeOnPath(), [mainJs(), ...args], { encoding: 'utf8', cwd: '/' });
+  const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const version = run(['--version']);
+  assert.equal(version.status, 0, version.stderr);
+  assert.match(version.stdout, new RegExp(`^tracknum \\d+\\.\\d+\\.\\d+ \\(commit ${head}(-dirty)?\\)\\n$`));
+  const keygen = run(['keygen']);
+  assert.match(keygen.stdout, /^0 [0-9a-f]{64}\n$/);
+  assert.equal(run(['decode', '--help']).status, 0);
 });
 
 test('systemd-analyze verify accepts the installed unit without a warning', () => {
@@ -195,12 +221,19 @@ test('the guide’s key drop-in: the unit with it passes systemd-analyze verify,
 
   // What systemd then does: the key, copied into the credentials directory under the name given.
   const credentials = mkdtempSync(join(tmpdir(), 'tracknum-credentials-'));
-  writeFileSync(join(credentials, 'tracking-number-key'), readFileSync(TEST_KEY_FILE));
+  // As systemd writes it: mode 0400 (owned by the service's user, or root's with an ACL for it).
+  writeFileSync(join(credentials, 'tracking-number-key'), readFileSync(TEST_KEY_FILE), { mode: 0o400 });
+  writeFileSync(
+    join(credentials, 'tracknum-clients'),
+    `acme sha256:${'e'.repeat(64)} quota=10/s burst=100 routes=issue\n`,
+    { mode: 0o400 },
+  );
   const service = await startService({
     command: [process.execPath, mainJs()],
     env: { NODE_ID: NODE_IDS.start, TRACKING_NUMBER_KEY_FILE: '', CREDENTIALS_DIRECTORY: credentials },
   });
   try {
+    assert.ok(service.logs.some((line) => line.msg === 'clients file read' && line['clients'] === 1));
     const issued = await get(service.port, orderPath());
     assert.equal(issued.status, 200, issued.body);
     // Issued under the test key: it decodes with it to this instance's node ID.

@@ -3,18 +3,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { startLoad, waitForIssued } from '../helpers/load.js';
-import { ROOT, drawNumbers, freshStateDir, get, orderPath, startService } from '../helpers/service.js';
+import { ROOT, TEST_NODE_ID, drawNumbers, freshStateDir, get, orderPath, startService } from '../helpers/service.js';
 
 describe('start-up', () => {
   it('refuses a second instance on the same state directory, with one clear line', async () => {
     const stateDir = freshStateDir();
     const first = await startService({ stateDir });
     try {
-      const second = await startService({ stateDir, expectExit: true });
+      // Another node ID: with the same one, the node ID's lock, taken first, refuses it (NODE_ID_IN_USE).
+      const second = await startService({ stateDir, env: { NODE_ID: String(TEST_NODE_ID + 1) }, expectExit: true });
       const { code } = await second.exited;
       assert.equal(code, 1);
       assert.match(
@@ -27,15 +29,17 @@ describe('start-up', () => {
     }
   });
 
-  it('refuses a second instance on this host with the same node ID, even with its own state directory', async () => {
+  it('refuses a second instance on this host with the same node ID, even with its own state directory, before writing into it', async () => {
     const first = await startService({ env: { NODE_ID: '17' } });
     try {
       const twin = await startService({ env: { NODE_ID: '17' }, expectExit: true });
       assert.equal((await twin.exited).code, 1);
       assert.match(
         twin.stderr(),
-        /^tracknum: NODE_ID_IN_USE: node ID 17 is in use by another tracknum instance on this host\n$/,
+        /^tracknum: NODE_ID_IN_USE: node ID 17 is in use by another tracknum instance on this host: give each instance on a host its own NODE_ID, and all of them one key file \(TRACKING_NUMBER_KEY_FILE\)\n$/,
       );
+      // Refused before anything was written into its new state directory: no number-space record, no mark.
+      assert.deepEqual(readdirSync(twin.stateDir), []);
       const other = await startService({ env: { NODE_ID: '18' } });
       assert.equal((await get(other.port, '/readyz')).json().node_id, 18);
       assert.equal((await other.stop()).code, 0);
@@ -88,14 +92,15 @@ describe('start-up', () => {
     assert.equal(line.split('\n').length, 2, 'more than one line');
   });
 
-  it('rejects unknown flags', async () => {
+  it('rejects unknown flags as a usage error: one line, exit status 2, nothing on standard output', async () => {
     const service = await startService({ args: ['--colour', 'blue'], expectExit: true });
-    assert.equal((await service.exited).code, 1);
-    assert.match(service.stderr(), /CONFIG_INVALID.*colour/);
+    assert.equal((await service.exited).code, 2);
+    assert.equal(service.stderr(), "tracknum: USAGE: Unknown option '--colour' (see tracknum serve --help)\n");
+    assert.deepEqual(service.logs, []);
   });
 
-  it('prints --help and exits 0', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--help'], {
+  it('prints serve --help and exits 0', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--help'], {
       cwd: ROOT,
       encoding: 'utf8',
     });

@@ -11,8 +11,10 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, unlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeTrackingNumber, type NumberKey } from '../../src/core/numberFormat.js';
+import { decodeTrackingNumber, OpaqueEncoder, type NumberKey } from '../../src/core/numberFormat.js';
+import { secondOf } from '../../src/core/layout.js';
 import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
+import { parseKeys } from '../../src/numberSpace/keys.js';
 import {
   drawNumbers,
   duplicatesIn,
@@ -20,6 +22,7 @@ import {
   ROOT,
   startService,
   TEST_KEY_FILE,
+  TEST_NODE_ID,
   type Service,
 } from '../helpers/service.js';
 
@@ -29,6 +32,7 @@ function keyFile(...keys: NumberKey[]): string {
   writeFileSync(
     file,
     keys.map((k) => `${k.generation.toString(36).toUpperCase()} ${Buffer.from(k.key).toString('hex')}\n`).join(''),
+    { mode: 0o600 },
   );
   return file;
 }
@@ -99,6 +103,21 @@ describe('one number space, one record (embedded mode)', () => {
       ],
     );
     assert.ok((lines[1]!['second'] as number) >= (lines[0]!['second'] as number));
+    assert.deepEqual(
+      lines.map((l) => [l['key_check'], l['impossible']]),
+      [
+        ['matched', []],
+        ['matched', []],
+      ],
+    );
+    // A lone instance's key is its own: a number under it with another node ID was never issued.
+    const ownKey = parseKeys(readFileSync(keyPath, 'utf8'), keyPath)[0]!;
+    const stranger = new OpaqueEncoder(ownKey, 1).encode('MY', (lines[0]!['second'] as number) - 1, 5, 0);
+    const refused = tracknum(['decode', stranger], { STATE_DIR: stateDir, ...ALONE });
+    assert.equal(refused.status, 1);
+    assert.deepEqual((JSON.parse(refused.stdout) as { impossible: string[] }).impossible, [
+      'this state directory was used with node ID 0 only, and its key is its own',
+    ]);
   });
 
   it('refuses a key that differs from the one recorded for its generation', async () => {
@@ -223,7 +242,102 @@ describe('one number space, one record (embedded mode)', () => {
     assert.match(tracknum(['keygen', '--generation', 'B'], {}).stdout, /^B [0-9a-f]{64}\n$/);
     assert.notEqual(tracknum(['keygen'], {}).stdout, zero.stdout);
     const refused = tracknum(['keygen', '--generation', 'Z'], {});
-    assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /--generation must be one of 0-9, A-Y/);
+    assert.equal(refused.status, 2);
+    assert.equal(
+      refused.stderr,
+      'tracknum: USAGE: --generation must be one of 0-9, A-Y, got "Z" (see tracknum keygen --help)\n',
+    );
+    assert.equal(refused.stdout, '');
+  });
+
+  it('decodes with a caveat, checks the key against the record, and lists what this number space cannot have issued', async () => {
+    // A fixed key, so that the readme's example number decodes the same way every time: to a second in 2056.
+    const fixed: NumberKey = { generation: 0, key: Buffer.alloc(32, 6) };
+    const stateDir = freshStateDir();
+    const settings = { STATE_DIR: stateDir, TRACKING_NUMBER_KEY_FILE: keyFile(fixed) };
+    const service = await startService({ stateDir, env: settings });
+    const { numbers } = await drawNumbers(service.port, 1, 1);
+    await service.stop();
+    const issued = numbers[0]!;
+    const lines = (ran: { stdout: string }): Record<string, unknown>[] =>
+      ran.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    // A number this number space issued: the key matches its record, and nothing is impossible.
+    const mine = tracknum(['decode', issued], settings);
+    assert.equal(mine.status, 0, mine.stderr);
+    const [decoded] = lines(mine);
+    assert.equal(decoded!['key_check'], 'matched');
+    assert.deepEqual(decoded!['impossible'], []);
+    assert.equal(decoded!['node_id'], TEST_NODE_ID);
+    assert.match(decoded!['caveat'] as string, /decodes to some fields under any key/);
+
+    // The readme's example, never issued here: it decodes (any number does), but not with confidence.
+    const example = tracknum(['decode', 'MY0O91ZKF95OFVN7'], settings);
+    assert.equal(example.status, 1, example.stderr);
+    const [fields] = lines(example);
+    assert.equal(fields!['issued_at'], '2056-05-23T18:54:49.000Z');
+    assert.match(decoded!['caveat'] as string, /these are its fields only if it was issued under the key used here/);
+    assert.ok(
+      (fields!['impossible'] as string[]).includes(
+        'issued_at is after now plus RESERVE_SECONDS (10): no instance with a right clock can have issued it yet',
+      ),
+      JSON.stringify(fields),
+    );
+
+    // Another key for generation 0 than the recorded one: whatever it decodes to is noise.
+    const other = tracknum(['decode', issued], { ...settings, TRACKING_NUMBER_KEY_FILE: keyFile(newKey(0)) });
+    assert.equal(other.status, 1);
+    const [noise] = lines(other);
+    assert.equal(noise!['key_check'], 'mismatched');
+    assert.ok(
+      (noise!['impossible'] as string[]).some((reason) => reason.includes('is not the one the number space used')),
+    );
+
+    // Numbers made here under this key, for fields this number space never used.
+    const one: NumberKey = { generation: 1, key: Buffer.alloc(32, 7) };
+    const now = secondOf(Date.now());
+    const mark = (
+      JSON.parse(readFileSync(join(stateDir, `node-${TEST_NODE_ID}.high-water.json`), 'utf8')) as {
+        highWaterSecond: number;
+      }
+    ).highWaterSecond;
+    const craft = (key: NumberKey, second: number, nodeId: number): string =>
+      new OpaqueEncoder(key, 1).encode('MY', second, nodeId, 0);
+    const crafted = tracknum(
+      [
+        'decode',
+        craft(fixed, mark, TEST_NODE_ID),
+        craft(one, now - 5, TEST_NODE_ID),
+        craft(fixed, now - 5, (TEST_NODE_ID + 1) % 4096),
+      ],
+      { ...settings, TRACKING_NUMBER_KEY_FILE: keyFile(fixed, one) },
+    );
+    assert.equal(crafted.status, 1, crafted.stderr);
+    const [atMark, unusedGeneration, otherNode] = lines(crafted);
+    assert.ok(
+      (atMark!['impossible'] as string[]).includes(
+        `second ${mark} is at or above node ID ${TEST_NODE_ID}'s high-water mark, ${mark}`,
+      ),
+      JSON.stringify(atMark),
+    );
+    assert.equal(unusedGeneration!['key_check'], 'unrecorded');
+    assert.ok((unusedGeneration!['impossible'] as string[]).includes('the number space never used key generation 1'));
+    // A shared key file: another instance, with another node ID, may have issued it.
+    assert.deepEqual(otherNode!['impossible'], []);
+    assert.deepEqual(otherNode!['notes'], [
+      `this state directory was used with node ID ${TEST_NODE_ID} only: only another instance sharing the key can have issued it`,
+    ]);
+
+    // Without the number space at hand, nothing is checked, and it says so.
+    const elsewhere = tracknum(['decode', issued], { ...settings, STATE_DIR: join(stateDir, 'missing') });
+    assert.equal(elsewhere.status, 0, elsewhere.stderr);
+    const [unchecked] = lines(elsewhere);
+    assert.equal(unchecked!['key_check'], 'unchecked');
+    assert.deepEqual(unchecked!['notes'], [
+      `not checked against the number space: there is no state directory ${join(stateDir, 'missing')}`,
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { isTracknumError } from '../../src/errors.js';
-import { helpText, loadConfig, type Config } from '../../src/primary/config.js';
+import { loadConfig, optionsHelp, type Config } from '../../src/primary/config.js';
 
 const load = (argv: string[], env: Record<string, string> = {}): Config => {
   const config = loadConfig(argv, env);
@@ -24,6 +24,7 @@ describe('configuration', () => {
       logRequests: false,
       numberFormat: 'opaque',
       operands: [],
+      options: {},
     });
   });
 
@@ -59,18 +60,34 @@ describe('configuration', () => {
     );
   });
 
-  it('rejects non-integers, unknown flags and missing values', () => {
-    for (const argv of [['--port', '80.5'], ['--port', '0x50'], ['--port', ' 80'], ['--unknown', '1'], ['--port']]) {
+  it('rejects non-integers (CONFIG_INVALID), and unknown flags, missing values and arguments (USAGE)', () => {
+    for (const argv of [
+      ['--port', '80.5'],
+      ['--port', '0x50'],
+      ['--port', ' 80'],
+    ]) {
       assert.throws(
         () => load(argv),
         (error) => isTracknumError(error) && error.code === 'CONFIG_INVALID',
         argv.join(' '),
       );
     }
+    for (const [argv, message] of [
+      [['--unknown', '1'], "Unknown option '--unknown'"],
+      [['--port'], "Option '--port <value>' argument missing"],
+      [['serve'], 'unexpected argument "serve"'],
+    ] as const) {
+      assert.throws(
+        () => load([...argv]),
+        (error) => isTracknumError(error) && error.code === 'USAGE' && error.message === message,
+        argv.join(' '),
+      );
+    }
   });
 
-  it('answers --help with a text naming every setting', () => {
+  it('answers --help and -h with a text naming every setting', () => {
     assert.equal(loadConfig(['--help'], {}), 'help');
+    assert.equal(loadConfig(['-h'], {}), 'help');
     for (const name of [
       'PORT',
       'HOST',
@@ -89,12 +106,43 @@ describe('configuration', () => {
       'ETCD_PASSWORD',
       'NUMBER_FORMAT',
       'TRACKING_NUMBER_KEY_FILE',
-      'keygen',
-      'decode',
-      'verify',
+      'CLIENTS_FILE',
     ]) {
-      assert.ok(helpText().includes(name), name);
+      assert.ok(optionsHelp().includes(name), name);
     }
+  });
+
+  it('prints help in aligned columns, without a default where there is none', () => {
+    const text = optionsHelp(undefined, {});
+    assert.doesNotMatch(text, /\(default: \)/);
+    assert.match(text, /ETCD_USERNAME +etcd user\n/);
+    assert.match(text, /--port N +PORT +TCP port to serve on \(0 picks a free one\) \(default: 3000\)\n/);
+    const rows = text.trimEnd().split('\n');
+    // Every row's variable and meaning start in the same columns as the heading's.
+    const heading = rows[0]!;
+    for (const row of rows.slice(1)) {
+      const variable = / {2}([A-Z_]+) {2}/.exec(row);
+      if (variable !== null) assert.equal(row.indexOf(variable[1]!), heading.indexOf('variable'), row);
+      else assert.equal(row.slice(heading.indexOf('meaning') - 2, heading.indexOf('meaning')), '  ', row);
+      assert.notEqual(row[heading.indexOf('meaning')], ' ', row);
+    }
+  });
+
+  it("reads only a command's settings: another flag is a usage error, another variable is ignored", () => {
+    const spec = { settings: ['stateDir', 'logLevel'] as const, options: { out: { value: 'FILE', describe: 'x' } } };
+    const config = loadConfig(['--out', '/o', '--state-dir', '/s'], { PORT: 'not a port', NODE_ID: '3' }, spec);
+    assert.ok(config !== 'help');
+    assert.equal(config.stateDir, '/s');
+    assert.equal(config.port, 3000, 'PORT is not read: its default stays');
+    assert.deepEqual(config.options, { out: '/o' });
+    assert.throws(
+      () => loadConfig(['--port', '1'], {}, spec),
+      (error) => isTracknumError(error) && error.code === 'USAGE',
+    );
+    const help = optionsHelp(spec, {});
+    assert.match(help, /--out FILE/);
+    assert.match(help, /STATE_DIR/);
+    assert.doesNotMatch(help, /PORT|NODE_ID|ETCD/);
   });
 
   it('is in the embedded mode unless ETCD_ENDPOINTS is set', () => {
@@ -204,7 +252,29 @@ describe('configuration', () => {
     );
   });
 
-  it('keeps operands for the commands', () => {
-    assert.deepEqual(load(['--state-dir', '/s', 'MY0O91ZKF95OFVN7', 'SG1']).operands, ['MY0O91ZKF95OFVN7', 'SG1']);
+  it('keeps operands for the commands that take them', () => {
+    const config = loadConfig(
+      ['--state-dir', '/s', 'MY0O91ZKF95OFVN7', 'SG1'],
+      {},
+      {
+        settings: ['stateDir'],
+        operands: true,
+      },
+    );
+    assert.ok(config !== 'help');
+    assert.deepEqual(config.operands, ['MY0O91ZKF95OFVN7', 'SG1']);
+  });
+
+  it("reads the clients file: required when named, optional as systemd's credential", () => {
+    assert.equal(load([]).clientsFile, undefined);
+    assert.deepEqual(load([], { CLIENTS_FILE: '/c' }).clientsFile, { path: '/c', required: true });
+    assert.deepEqual(load(['--clients-file', '/d'], { CLIENTS_FILE: '/c' }).clientsFile, {
+      path: '/d',
+      required: true,
+    });
+    assert.deepEqual(load([], { CREDENTIALS_DIRECTORY: '/run/credentials/x' }).clientsFile, {
+      path: '/run/credentials/x/tracknum-clients',
+      required: false,
+    });
   });
 });

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { ERRORS, type ErrorCode } from '../../src/errors.js';
 import { createMetricsBuffer, renderMetrics } from '../../src/metrics.js';
-import { helpText } from '../../src/primary/config.js';
+import { optionsHelp } from '../../src/primary/config.js';
 import { DEFAULTS, ORDER_PARAMETERS } from '../../src/validation/orderParameters.js';
 import { ROOT } from '../helpers/service.js';
 
@@ -85,7 +85,7 @@ describe('the documentation', () => {
   });
 
   it('lists every setting in the readme and in the guide', () => {
-    const variables = [...helpText({}).matchAll(/^ {2}--\S+\s+([A-Z_]+)\s/gm)].map((m) => m[1]!);
+    const variables = [...optionsHelp(undefined, {}).matchAll(/^ {2}--\S+ \S+\s+([A-Z_]+)\s/gm)].map((m) => m[1]!);
     assert.ok(variables.includes('PORT') && variables.includes('ETCD_PASSWORD'), variables.join(', '));
     const readme = read('readme.md');
     const guide = read('docs/deploying.md');
@@ -151,6 +151,15 @@ describe('the documentation', () => {
         codes.includes(quoted(cells[0]!)[0] as ErrorCode),
         `docs/errors.md lists ${cells[0]}, which src/errors.ts does not declare`,
       );
+    }
+  });
+
+  it("shows the operator's commands as tracknum ..., not as node running a file", () => {
+    for (const file of DOCUMENTS) {
+      const stale = read(file)
+        .split('\n')
+        .filter((line) => /node \S*main\.js (keygen|decode|verify|client|--help|--version)/.test(line));
+      assert.deepEqual(stale, [], `${file} runs a command through node and main.js instead of tracknum`);
     }
   });
 });

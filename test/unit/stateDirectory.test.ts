@@ -1,5 +1,17 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,6 +19,7 @@ import { pino } from 'pino';
 import { isTracknumError, type ErrorCode } from '../../src/errors.js';
 import { StateDirectory } from '../../src/nodeIds/stateDirectory.js';
 import { parseKeys } from '../../src/numberSpace/keys.js';
+import { ROOT } from '../helpers/service.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'tracknum-state-'));
 const silent = pino({ level: 'silent' });
@@ -127,5 +140,159 @@ describe('state directory', () => {
       });
       await directory.release();
     }
+  });
+
+  it('refuses a directory group or others can write to, or another user owns (STATE_DIR_PERMISSIONS)', async () => {
+    for (const mode of [0o770, 0o707, 0o777, 0o1777, 0o720, 0o702]) {
+      const dir = fresh();
+      chmodSync(dir, mode);
+      await assert.rejects(StateDirectory.lock(dir), (error: unknown) => {
+        assert.ok(withCode('STATE_DIR_PERMISSIONS')(error), `${mode.toString(8)}: ${String(error)}`);
+        assert.match((error as Error).message, /group or others can add files to it \(chmod 700 /);
+        return true;
+      });
+    }
+    const foreign = fresh();
+    chownSync(foreign, 12345, 12345);
+    await assert.rejects(StateDirectory.lock(foreign), (error: unknown) => {
+      assert.ok(withCode('STATE_DIR_PERMISSIONS')(error), String(error));
+      assert.match((error as Error).message, /is owned by uid 12345, not by this user \(uid 0\): chown 0 /);
+      return true;
+    });
+    for (const mode of [0o700, 0o750, 0o755]) {
+      const dir = fresh();
+      chmodSync(dir, mode);
+      await (await StateDirectory.lock(dir)).release();
+    }
+    // A new one is made 0700.
+    const made = join(fresh(), 'state');
+    await (await StateDirectory.lock(made)).release();
+    assert.equal(statSync(made).mode & 0o777, 0o700);
+  });
+
+  /** The three files the service writes, each with a way to write it and a way to read it. */
+  const writers = (directory: StateDirectory) =>
+    [
+      {
+        file: 'node-3.high-water.json',
+        write: () => directory.highWaterStore(3).write(42),
+        read: () => directory.highWaterStore(3).read(),
+      },
+      {
+        file: 'number-space.json',
+        write: () => directory.numberSpace.write({ format: 'opaque', keys: { '0': 'ab' } }, ''),
+        read: () => directory.numberSpace.read(),
+      },
+      {
+        file: 'tracking-number.key',
+        write: () => directory.ownKeys(silent),
+        read: () => directory.readOwnKeys(),
+      },
+    ] as const;
+
+  it('writes every file 0600, never through a link planted at its temporary path', async () => {
+    const outside = fresh();
+    for (const index of [0, 1, 2]) {
+      const directory = await StateDirectory.lock(fresh());
+      const { file, write } = writers(directory)[index]!;
+      const victim = join(outside, `victim-${index}`);
+      writeFileSync(victim, 'not yours\n', { mode: 0o644 });
+      symlinkSync(victim, join(directory.path, `${file}.tmp`));
+      await write();
+      assert.equal(readFileSync(victim, 'utf8'), 'not yours\n', `${file}: written through the link`);
+      assert.equal(statSync(victim).mode & 0o777, 0o644);
+      const written = lstatSync(join(directory.path, file));
+      assert.ok(written.isFile(), `${file} is a regular file`);
+      assert.equal(written.mode & 0o777, 0o600, file);
+      assert.deepEqual(readdirSync(directory.path).sort(), [file], 'no temporary file left');
+      await directory.release();
+    }
+  });
+
+  it('never reads through a link at a final path, and replaces one there rather than write through it', async () => {
+    const outside = fresh();
+    for (const index of [0, 1, 2]) {
+      const directory = await StateDirectory.lock(fresh());
+      const { file, write, read } = writers(directory)[index]!;
+      const victim = join(outside, `victim-${index}`);
+      writeFileSync(victim, index === 2 ? `0 ${'cd'.repeat(32)}\n` : '{"version":2,"nodeId":3,"highWaterSecond":9}\n');
+      symlinkSync(victim, join(directory.path, file));
+      await assert.rejects(read(), (error: unknown) => {
+        assert.ok(withCode('STATE_CORRUPT')(error), `${file}: ${String(error)}`);
+        assert.match((error as Error).message, /is a symbolic link, which tracknum never makes/);
+        return true;
+      });
+      if (index === 2) {
+        // The lone instance's key: a link there is refused, never replaced by a fresh key.
+        await assert.rejects(write(), withCode('STATE_CORRUPT'));
+      } else {
+        await write();
+        assert.ok(lstatSync(join(directory.path, file)).isFile(), `${file}: the link is replaced by a file`);
+      }
+      assert.ok(readFileSync(victim, 'utf8').length > 0 && !readFileSync(victim, 'utf8').includes('42'));
+      await directory.release();
+    }
+  });
+
+  it('writes a mark durably: the temporary file written and fsynced, then renamed, then the directory fsynced (strace)', () => {
+    const strace = spawnSync('sh', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
+    assert.ok(strace !== '', 'strace is not installed: apt-get install strace (scripts/install-test-tools.sh does)');
+    const dir = fresh();
+    const trace = join(fresh(), 'trace');
+    const run = spawnSync(
+      strace,
+      [
+        '-f',
+        '-qq',
+        '-e',
+        'trace=openat,write,pwrite64,writev,pwritev,fsync,fdatasync,rename,renameat,renameat2,close',
+        '-o',
+        trace,
+        process.execPath,
+        '--import',
+        'tsx',
+        'test/fixtures/markWriter.ts',
+        dir,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    const temporary = join(dir, 'node-5.high-water.json.tmp');
+    const final = join(dir, 'node-5.high-water.json');
+    const at = (test: (line: string) => boolean, from = 0, what = ''): number => {
+      const found = lines.findIndex((line, i) => i >= from && test(line));
+      assert.ok(found >= 0, `no ${what} after line ${from} in:\n${lines.slice(from).join('\n')}`);
+      return found;
+    };
+    const opened = at((l) => l.includes(`openat(AT_FDCWD, "${temporary}"`), 0, 'open of the temporary file');
+    for (const flag of ['O_WRONLY', 'O_CREAT', 'O_EXCL', 'O_NOFOLLOW']) assert.ok(lines[opened]!.includes(flag), flag);
+    assert.match(lines[opened]!, /, 0600\)/);
+    const fd = /= (\d+)$/.exec(lines[opened]!.replace(/ <unfinished \.\.\.>$/, ''))?.[1] ?? assert.fail(lines[opened]);
+    const call = (name: string, onFd: string) => (l: string) => new RegExp(`\\b${name}\\(${onFd}[,)]`).test(l);
+    const wrote = at((l) => /\b(p?writev?|pwrite64)\(/.test(l) && new RegExp(`\\(${fd},`).test(l), opened, 'write');
+    const synced = at(call('fsync', fd), wrote, 'fsync of the temporary file');
+    const renamed = at(
+      (l) => /\brename(at2?)?\(/.test(l) && l.includes(`"${temporary}"`) && l.includes(`"${final}"`),
+      synced,
+      'rename',
+    );
+    const dirOpened = at(
+      (l) => l.includes(`openat(AT_FDCWD, "${dir}", O_RDONLY`) && l.includes('O_DIRECTORY'),
+      renamed,
+      'open of the directory',
+    );
+    const dirFd = /= (\d+)$/.exec(lines[dirOpened]!)?.[1] ?? assert.fail(lines[dirOpened]);
+    at(call('fsync', dirFd), dirOpened, 'fsync of the directory');
+    // Nothing renamed before the file's fsync had returned (its line, or its thread's "resumed" line, says = 0).
+    const pid = lines[synced]!.split(' ')[0]!;
+    const syncDone = lines.findIndex(
+      (l, i) =>
+        i >= synced &&
+        l.startsWith(`${pid} `) &&
+        / = 0$/.test(l) &&
+        (i === synced || l.includes('<... fsync resumed>')),
+    );
+    assert.ok(syncDone >= 0 && syncDone < renamed, 'fsync returned before the rename');
   });
 });
