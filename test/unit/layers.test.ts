@@ -14,9 +14,10 @@ import { ROOT } from '../helpers/service.js';
 const LAYERS: readonly (readonly string[])[] = [
   ['api/routes.ts'],
   ['core/', 'errors.ts', 'logger.ts', 'version.ts'],
+  ['safeFiles.ts'],
   ['validation/'],
   ['api/', 'metrics.ts', 'messages.ts'],
-  ['numberSpace/'],
+  ['numberSpace/', 'clients/'],
   ['nodeIds/'],
   ['worker/', 'client/'],
   ['primary/'],
