@@ -47,6 +47,8 @@ export class NodeIdHolder {
   #timer: NodeJS.Timeout | undefined;
   #extending: Promise<void> | undefined;
   #extensionFailing = false;
+  /** Between a loss and the next node ID: the lost lease can no longer raise its mark, so nothing is tried. */
+  #leaseLost = false;
   #holding: Promise<void> = Promise.resolve();
   #stopping = false;
   #wakeOnStop: () => void = () => undefined;
@@ -132,6 +134,7 @@ export class NodeIdHolder {
   async #adopt(lease: NodeIdLease): Promise<void> {
     await this.#reservation.begin(lease.nodeId, lease.highWater);
     this.#lease = lease;
+    this.#leaseLost = false;
     writeLeaseDeadline(this.#options.control, lease.trustedUntil);
   }
 
@@ -139,7 +142,7 @@ export class NodeIdHolder {
   #check(): void {
     const { control, log } = this.#options;
     writeLeaseDeadline(control, this.#lease.trustedUntil);
-    if (this.#extending !== undefined || !this.#reservation.needsExtension()) return;
+    if (this.#leaseLost || this.#extending !== undefined || !this.#reservation.needsExtension()) return;
     this.#extending = this.#reservation
       .extend()
       .then(
@@ -169,6 +172,7 @@ export class NodeIdHolder {
       const lease = this.#lease;
       const reason = await Promise.race([lease.lost, this.#stopped.then(() => undefined)]);
       if (reason === undefined || this.#stopping) return;
+      this.#leaseLost = true;
       metrics.leaseLost(monotonicMs());
       log.warn(
         { nodeId: lease.nodeId, reason, limit: this.limit },

@@ -75,6 +75,8 @@ export class SimulatedInstance {
         source: this.#source,
         control: this.control,
         reserveSeconds: this.#options.reserveSeconds,
+        // As primary.ts with etcd: the reserve kept topped up.
+        refillAfterSeconds: 1,
         metrics: new PrimaryMetrics(createMetricsBuffer()),
         log: silent,
         now: this.#now,
