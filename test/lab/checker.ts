@@ -87,8 +87,8 @@ const byVia = (answers: readonly Answer[]): Partial<Record<Via, Share>> => {
   return result;
 };
 
-/** Kinds whose target (or minority) instances lose etcd and must fence. */
-const CUT_KINDS = new Set<FaultKind>(['etcd-cut', 'etcd-split', 'isolate', 'one-way', 'pause']);
+/** Kinds whose target (or minority, or every) instances lose etcd. */
+const CUT_KINDS = new Set<FaultKind>(['etcd-cut', 'etcd-split', 'isolate', 'one-way', 'pause', 'etcd-outage']);
 
 export interface CheckInput {
   answers: readonly Answer[];
@@ -144,6 +144,18 @@ export function check(input: CheckInput): Findings {
   };
 }
 
+/** Whom `member` took for the leader from `from` to `to`: its report then, and every change in between. */
+export function reportedLeaders(events: readonly LabEvent[], member: string, from: number, to: number): string[] {
+  let before: string | undefined;
+  const during: string[] = [];
+  for (const e of events) {
+    if (e.type !== 'etcd-leader' || e.member !== member) continue;
+    if (e.at <= from) before = e.leader;
+    else if (e.at <= to) during.push(e.leader);
+  }
+  return before === undefined ? during : [before, ...during];
+}
+
 /** The pid of the instance process running on `host` at time `at`. */
 function pidAt(events: readonly LabEvent[], host: string, at: number): number | undefined {
   let pid: number | undefined;
@@ -173,7 +185,12 @@ function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFindi
   // Instances that lose etcd in this fault.
   let cut: string[] = [];
   if (CUT_KINDS.has(fault.kind)) {
-    const candidates = fault.kind === 'etcd-split' ? (fault.minority ?? []) : [fault.target];
+    const candidates =
+      fault.kind === 'etcd-split'
+        ? (fault.minority ?? [])
+        : fault.kind === 'etcd-outage'
+          ? input.instances
+          : [fault.target];
     cut = candidates.filter((name) => input.instances.includes(name));
   }
   const fences: Fence[] = cut.map((instance) => {
@@ -287,6 +304,17 @@ function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFindi
       const back = starts(fault.target, run.healedAt, run.doneAt + 1000);
       happened = killed.length > 0 && back.length > 0;
       evidence.push(`${killed.length} SIGKILL exit(s) of ${fault.target}, ${back.length} restart(s)`);
+      break;
+    }
+    case 'etcd-outage': {
+      // The controller found every member unreachable during the outage.
+      const down = input.etcdMembers.filter((member) =>
+        reportedLeaders(events, member, run.injectedAt, run.healedAt).includes('unreachable'),
+      );
+      happened = down.length === input.etcdMembers.length;
+      evidence.push(`${down.length} of ${input.etcdMembers.length} etcd members unreachable from the controller`);
+      const fenced = fences.filter((f) => f.lostLogMs !== undefined).map((f) => f.instance);
+      evidence.push(`${fenced.length} of ${fences.length} instances logged "node ID lost"`);
       break;
     }
     case 'rolling-restart': {

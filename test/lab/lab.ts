@@ -168,13 +168,21 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
         launchEtcd(name);
         await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
       },
+      startEtcdMembers: async (names) => {
+        names.forEach(launchEtcd);
+        for (const name of names) {
+          await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
+        }
+      },
+      etcdHealthy: async () => {
+        for (const name of memberNames) {
+          await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
+        }
+      },
     };
 
     // etcd first, all members at once (they wait for each other).
-    memberNames.forEach(launchEtcd);
-    for (const name of memberNames) {
-      await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
-    }
+    await lab.startEtcdMembers(memberNames);
     log(`etcd: ${memberNames.join(', ')} healthy`);
     watch = await watchEtcd(
       memberHosts.map((h) => ({ name: h.name, url: etcdUrl(h) })),

@@ -152,6 +152,7 @@ export function renderMarkdown(report: Report): string {
       f.minority === undefined ? '' : `minority ${f.minority.join(', ')}`,
       f.direction === undefined ? '' : `drops ${f.direction === 'in' ? 'incoming' : 'outgoing'}`,
       f.offsetSeconds === undefined ? '' : `${f.offsetSeconds >= 0 ? '+' : ''}${f.offsetSeconds} s`,
+      f.method === undefined ? '' : f.method === 'stop' ? 'SIGSTOP, SIGCONT' : 'kill -9, restart',
     ]
       .filter((p) => p !== '')
       .join(', ');
