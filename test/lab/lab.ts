@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check } from './checker.js';
 import { startClients, type Target, type Via } from './clients.js';
+import { pollInstances, type StatePoller } from './instanceStates.js';
 import { watchEtcd } from './etcdWatch.js';
 import { runFault, type FaultRun, type LabHosts } from './faults.js';
 import {
@@ -29,6 +30,7 @@ import { probeAll, type ProbeResult } from './probes.js';
 import { machine, writeReport, type LabSettings, type Report } from './report.js';
 import { planSchedule } from './schedule.js';
 import { Timeline } from './timeline.js';
+import { renderTimelineSvg, timelineView } from './timelineSvg.js';
 
 export interface LabOptions {
   seed: number;
@@ -60,6 +62,12 @@ export interface LabResult {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** A client gives up on a request after this long (the load balancers' examples retry within it). */
 const REQUEST_TIMEOUT_MS = 5000;
+/**
+ * The client path: one attempt may take 1 s (an instance answers in
+ * milliseconds; a paused or cut-off one never does), a call 5 s like the
+ * other paths' requests, with the client's default 2 more rounds.
+ */
+const CLIENT = { attemptTimeoutMs: 1000, deadlineMs: REQUEST_TIMEOUT_MS, retries: 2 };
 /** How long to wait before a fault for every instance to issue again after the last one. */
 const SETTLE_LIMIT_MS = 30_000;
 const PROBE_LIMIT_MS = 20_000;
@@ -86,7 +94,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
   const memberCount = options.etcdMembers ?? 3;
   const ttl = options.leaseTtlSeconds ?? 4;
   const ratePerLane = options.ratePerLane ?? 20;
-  const lanes = { direct: 2, haproxy: 4, nginx: 2, ...options.lanes };
+  const lanes = { direct: 2, haproxy: 4, nginx: 4, client: 4, ...options.lanes };
   preflight();
   log(`seed ${options.seed}`);
   const removedLeftovers = removeLeftovers();
@@ -116,6 +124,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
 
   let watch: { close(): Promise<void> } | undefined;
   let clients: ReturnType<typeof startClients> | undefined;
+  let poller: StatePoller | undefined;
   try {
     const memberNames = Array.from({ length: memberCount }, (_, i) => `e${i + 1}`);
     const instanceNames = Array.from({ length: instanceCount }, (_, i) => `t${i + 1}`);
@@ -245,9 +254,23 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       })),
       { name: 'lbh', via: 'haproxy', address: network.host('lbh').address, port: 80 },
       { name: 'lbn', via: 'nginx', address: network.host('lbn').address, port: 80 },
+      {
+        name: 'client',
+        via: 'client',
+        instances: instanceNames.map((name) => ({ name, address: network.host(name).address, port: SERVICE_PORT })),
+      },
     ];
+    const isRunning = (name: string): boolean => {
+      const child = lab.instances.get(name)?.running?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    };
+    poller = pollInstances(
+      instanceNames.map((name) => ({ name, address: network.host(name).address, port: SERVICE_PORT })),
+      isRunning,
+      timeline,
+    );
     const loadStart = timeline.now();
-    clients = startClients(targets, { lanes, ratePerLane, timeoutMs: REQUEST_TIMEOUT_MS }, timeline);
+    clients = startClients(targets, { lanes, ratePerLane, timeoutMs: REQUEST_TIMEOUT_MS, client: CLIENT }, timeline);
 
     // Probes go to an instance no early fault touches, and to both load balancers.
     const quiet = instanceNames.find(
@@ -320,6 +343,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     const loadEnd = timeline.now();
     const answers = await clients.stop();
     clients = undefined;
+    const samples = await poller.stop();
+    poller = undefined;
     const loadS = (timeline.now() - loadStart) / 1000;
     const probes = await probing;
     await watch.close();
@@ -337,6 +362,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       loadStart,
       loadEnd,
       wallAtZero,
+      samples,
     });
     const settings: LabSettings = {
       seed: options.seed,
@@ -348,6 +374,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       etcdPreVote: options.etcdPreVote === true,
       ratePerLane,
       lanes,
+      client: CLIENT,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
       command: options.command ?? '',
     };
     const report: Report = {
@@ -360,10 +388,25 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       removedLeftovers,
       machine: machineAtStart,
     };
-    await writeReport(dir, report, answers, timeline.events);
+    const svg = renderTimelineSvg(
+      timelineView({
+        title: `tracknum lab, seed ${options.seed}${options.short ? ' (short schedule)' : ''}: ${findings.verdict.duplicates.length} duplicates`,
+        subtitle: `${findings.requests} requests, ${instanceCount} instances, ${memberCount} etcd members, ETCD_LEASE_TTL=${ttl}; started ${timeline.startedAtIso}`,
+        answers,
+        events: timeline.events,
+        samples,
+        runs,
+        instances: instanceNames,
+        etcdMembers: memberNames,
+        loadStart,
+        loadEnd,
+      }),
+    );
+    await writeReport(dir, report, { answers, events: timeline.events, samples, svg });
     return { report, dir };
   } finally {
     await clients?.stop().catch(() => undefined);
+    await poller?.stop().catch(() => undefined);
     await watch?.close().catch(() => undefined);
     await hosts.killAll().catch(() => undefined);
     network.destroy();
