@@ -116,8 +116,39 @@ export interface Findings {
   haproxyStateChanges: number;
   faults: FaultFinding[];
   client: ClientCalls;
+  /** Seconds of each node ID, by process, read from the numbers themselves (absent without a decoder). */
+  nodeSeconds?: NodeSecondsCheck;
   goals: Goal[];
 }
+
+/** The numbers one process issued under one node ID, as read with the lab's key. */
+export interface Holding {
+  nodeId: number;
+  instance: string;
+  pid: number;
+  firstSecond: number;
+  lastSecond: number;
+  numbers: number;
+}
+
+/**
+ * No second is used under one node ID by two processes: each holder of a node
+ * ID issues above every second an earlier holder used (readme: "Why numbers
+ * never repeat"), whatever the fence does; two processes in one second of one
+ * node ID is what a duplicate needs. Read from the numbers themselves.
+ */
+export interface NodeSecondsCheck {
+  holdings: Holding[];
+  /** Numbers placed: direct answers, and client answers by the instance that answered. */
+  read: number;
+  /** 200 answers from a known instance whose number could not be decoded, or whose process is unknown. */
+  unplaced: number;
+  /** Seconds of a node ID in which numbers came from more than one process. */
+  shared: { nodeId: number; second: number; holders: { instance: string; pid: number }[] }[];
+}
+
+/** A number's node ID and second, read with the lab's key; undefined when it cannot be read. */
+export type DecodeNumber = (trackingNumber: string) => { nodeId: number; second: number } | undefined;
 
 const share = (answers: readonly Answer[]): Share => {
   const ok = answers.filter((a) => a.status === 200).length;
@@ -171,6 +202,8 @@ export interface CheckInput {
   wallAtZero: number;
   /** Each instance's state, polled every second (optional: older runs have none). */
   samples?: readonly InstanceSample[];
+  /** Reads numbers with the lab's key, for the tenure check (optional). */
+  decode?: DecodeNumber;
 }
 
 export function check(input: CheckInput): Findings {
@@ -212,7 +245,96 @@ export function check(input: CheckInput): Findings {
     haproxyStateChanges: events.filter((e) => e.type === 'haproxy').length,
     faults,
     client: clientCalls(answers),
+    ...(input.decode === undefined ? {} : { nodeSeconds: checkNodeSeconds(input, input.decode) }),
     goals: goals(input, faults, verdict),
+  };
+}
+
+/** Where the number of a 200 answer was issued: the instance, and when its answering attempt began. */
+function issuer(a: Answer): { instance: string; at: number } | undefined {
+  if (a.via === 'direct') return { instance: a.target, at: a.sentAt };
+  if (a.via === 'client' && a.answeredBy !== undefined) {
+    return { instance: a.answeredBy, at: a.sentAt + (a.attempts?.at(-1)?.startedAtMs ?? 0) };
+  }
+  return undefined;
+}
+
+/**
+ * The process of `host` that was running at `at`: processes on one host run
+ * one after another (the lab starts one only once the last has exited), so it
+ * is the first started one that had not exited by then. Exit times are exact;
+ * a start is recorded only once the process said it was ready, after it may
+ * have answered, so start times are not used.
+ */
+function processAt(events: readonly LabEvent[]): (host: string, at: number) => number | undefined {
+  const byHost = new Map<string, { pid: number; exitedAt: number }[]>();
+  for (const e of events) {
+    if (e.type === 'started' && e.role === 'instance') {
+      const list = byHost.get(e.host) ?? [];
+      list.push({ pid: e.pid, exitedAt: Infinity });
+      byHost.set(e.host, list);
+    }
+  }
+  for (const e of events) {
+    if (e.type !== 'exited') continue;
+    const found = byHost.get(e.host)?.find((p) => p.pid === e.pid);
+    if (found !== undefined) found.exitedAt = e.at;
+  }
+  return (host, at) => byHost.get(host)?.find((p) => p.exitedAt >= at)?.pid;
+}
+
+export function checkNodeSeconds(
+  input: Pick<CheckInput, 'answers' | 'events' | 'instances'>,
+  decode: DecodeNumber,
+): NodeSecondsCheck {
+  const pidOf = processAt(input.events);
+  const holdings = new Map<string, Holding>();
+  const bySecond = new Map<string, Map<number, string>>();
+  let read = 0;
+  let unplaced = 0;
+  for (const a of input.answers) {
+    if (a.status !== 200 || a.number === undefined) continue;
+    const from = issuer(a);
+    if (from === undefined || !input.instances.includes(from.instance)) continue;
+    const fields = decode(a.number);
+    const pid = pidOf(from.instance, from.at);
+    if (fields === undefined || pid === undefined) {
+      unplaced += 1;
+      continue;
+    }
+    read += 1;
+    const key = `${fields.nodeId} ${pid}`;
+    const holding = holdings.get(key);
+    if (holding === undefined) {
+      holdings.set(key, {
+        nodeId: fields.nodeId,
+        instance: from.instance,
+        pid,
+        firstSecond: fields.second,
+        lastSecond: fields.second,
+        numbers: 1,
+      });
+    } else {
+      holding.firstSecond = Math.min(holding.firstSecond, fields.second);
+      holding.lastSecond = Math.max(holding.lastSecond, fields.second);
+      holding.numbers += 1;
+    }
+    const second = `${fields.nodeId} ${fields.second}`;
+    const pids = bySecond.get(second) ?? new Map<number, string>();
+    pids.set(pid, from.instance);
+    bySecond.set(second, pids);
+  }
+  const shared: NodeSecondsCheck['shared'] = [];
+  for (const [key, pids] of bySecond) {
+    if (pids.size < 2) continue;
+    const [nodeId, second] = key.split(' ').map(Number) as [number, number];
+    shared.push({ nodeId, second, holders: [...pids].map(([pid, instance]) => ({ instance, pid })) });
+  }
+  return {
+    holdings: [...holdings.values()].sort((x, y) => x.nodeId - y.nodeId || x.firstSecond - y.firstSecond),
+    read,
+    unplaced,
+    shared: shared.sort((x, y) => x.nodeId - y.nodeId || x.second - y.second),
   };
 }
 

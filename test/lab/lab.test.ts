@@ -146,6 +146,15 @@ describe('the lab, short schedule', { timeout: 480_000 }, () => {
       `duplicated numbers (see ${dir}/report.md)`,
     );
     assert.equal(findings.verdict.malformed, 0, '200 answers without a number');
+    // Whatever the fence, each holder of a node ID issues above every second an earlier holder used.
+    assert.deepEqual(
+      findings.nodeSeconds?.shared.map(
+        (x) => `node ${x.nodeId} second ${x.second}: ${x.holders.map((h) => h.instance).join(', ')}`,
+      ),
+      [],
+      'seconds of a node ID used by two processes',
+    );
+    assert.ok((findings.nodeSeconds?.read ?? 0) > 5000, `${findings.nodeSeconds?.read} numbers read`);
     assert.ok(findings.verdict.numbers > 10_000, `only ${findings.verdict.numbers} numbers issued`);
 
     // The checker's sanity: every path was measured, and the figures add up.

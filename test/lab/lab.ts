@@ -5,10 +5,12 @@
  * error, SIGINT, SIGTERM), the namespaces, the bridge and every process go.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check } from './checker.js';
+import { decodeTrackingNumber } from '../../src/core/numberFormat.js';
+import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
+import { check, type DecodeNumber } from './checker.js';
 import { startClients, type Target, type Via } from './clients.js';
 import { pollInstances, type StatePoller } from './instanceStates.js';
 import { watchEtcd } from './etcdWatch.js';
@@ -52,6 +54,22 @@ export interface LabOptions {
   log?: (line: string) => void;
   /** How the run was asked for, for the report. */
   command?: string;
+}
+
+/** Reads the lab's numbers with its key file (one line: generation 0 and the key in hex). */
+function decoderOf(keyFile: string): DecodeNumber {
+  const [generation, hex] = readFileSync(keyFile, 'utf8').trim().split(/\s+/);
+  const keys = [{ generation: Number(generation), key: Buffer.from(hex ?? '', 'hex') }];
+  return (trackingNumber) => {
+    const parsed = parseTrackingNumber(trackingNumber);
+    if (!parsed.ok) return undefined;
+    try {
+      const { nodeId, second } = decodeTrackingNumber(parsed, keys);
+      return { nodeId, second };
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 export interface LabResult {
@@ -363,6 +381,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       loadEnd,
       wallAtZero,
       samples,
+      decode: decoderOf(keyFile),
     });
     const settings: LabSettings = {
       seed: options.seed,

@@ -56,6 +56,21 @@ export function renderMarkdown(report: Report): string {
       `${v.duplicates.length} duplicated${v.malformed > 0 ? `, ${v.malformed} 200 answers without a number` : ''}.`,
     '',
   );
+  const seconds = findings.nodeSeconds;
+  if (seconds !== undefined) {
+    const nodeIds = new Set(seconds.holdings.map((h) => h.nodeId)).size;
+    const handedOver = nodeIds === 0 ? 0 : seconds.holdings.length - nodeIds;
+    lines.push(
+      `Node IDs, read from ${seconds.read} numbers with the lab's key (${seconds.unplaced} not placed): ${nodeIds} node IDs held by ${seconds.holdings.length} processes (${handedOver} handovers); **${seconds.shared.length} seconds of a node ID used by two processes** (each holder must issue above every second an earlier one used).`,
+      '',
+    );
+    for (const x of seconds.shared.slice(0, 20)) {
+      lines.push(
+        `- node ID ${x.nodeId}, second ${x.second}: ${x.holders.map((h) => `${h.instance} (pid ${h.pid})`).join(', ')}`,
+      );
+    }
+    if (seconds.shared.length > 0) lines.push('');
+  }
   lines.push(`- Command: \`${settings.command}\``);
   lines.push(
     `- Started ${report.startedAt}; setup ${report.timings.setupS.toFixed(0)} s, load ${report.timings.loadS.toFixed(0)} s, total ${report.timings.totalS.toFixed(0)} s`,

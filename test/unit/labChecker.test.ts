@@ -11,7 +11,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { check, LEAVES_AN_ISSUER, type CheckInput, type Findings, type GoalId } from '../lab/checker.js';
+import {
+  check,
+  checkNodeSeconds,
+  LEAVES_AN_ISSUER,
+  type CheckInput,
+  type DecodeNumber,
+  type Findings,
+  type GoalId,
+} from '../lab/checker.js';
 import { countColor, distinctColors, dumpDom, readPng, screenshot } from '../lab/chromium.js';
 import { PATHS, type Answer, type Via } from '../lab/clients.js';
 import type { FaultRun } from '../lab/faults.js';
@@ -462,6 +470,175 @@ describe('lab checker: fences and recovery', () => {
       maxAttempts: 4,
       failedByKind: { exhausted: 1 },
     });
+  });
+});
+
+describe('lab checker: seconds of a node ID, by process, read from the numbers', () => {
+  /** Numbers written as `node.second.counter`, "decoded" by splitting. */
+  const decode: DecodeNumber = (n) => {
+    const [nodeId, second] = n.split('.').map(Number);
+    return nodeId === undefined || second === undefined || Number.isNaN(second) ? undefined : { nodeId, second };
+  };
+  const issued = (at: number, via: Via, target: string, number: string, extra: Partial<Answer> = {}): Answer => ({
+    sentAt: at,
+    at: at + 5,
+    lane: 1,
+    via,
+    target,
+    status: 200,
+    number,
+    ...extra,
+  });
+  const started = (at: number, host: string, pid: number): LabEvent => ({
+    at,
+    type: 'started',
+    host,
+    pid,
+    role: 'instance',
+  });
+  const exited = (at: number, host: string, pid: number): LabEvent => ({
+    at,
+    type: 'exited',
+    host,
+    pid,
+    code: 0,
+    signal: null,
+  });
+
+  it('finds no shared second when node 3 passes from t1 to t2 above the seconds t1 used', () => {
+    const result = checkNodeSeconds(
+      {
+        answers: [
+          issued(1000, 'direct', 't1', '3.100.0'),
+          issued(2000, 'direct', 't1', '3.101.0'),
+          issued(9000, 'direct', 't2', '3.112.0'),
+          issued(9500, 'haproxy', 'lbh', '3.101.7'), // Through a balancer: no instance known, not placed.
+        ],
+        events: [started(0, 't1', 11), started(0, 't2', 21)],
+        instances: INSTANCES,
+      },
+      decode,
+    );
+    assert.deepEqual(result.shared, []);
+    assert.equal(result.read, 3);
+    assert.deepEqual(
+      result.holdings.map((h) => [h.nodeId, h.instance, h.pid, h.firstSecond, h.lastSecond, h.numbers]),
+      [
+        [3, 't1', 11, 100, 101, 2],
+        [3, 't2', 21, 112, 112, 1],
+      ],
+    );
+  });
+
+  it('reports a second of a node ID used by two instances, whichever path brought the numbers', () => {
+    const result = checkNodeSeconds(
+      {
+        answers: [
+          issued(1000, 'direct', 't1', '3.100.0'),
+          issued(9000, 'client', 'client', '3.100.5', {
+            answeredBy: 't2',
+            attempts: [
+              { target: 't4', outcome: 'timeout', startedAtMs: 0, durationMs: 1000 },
+              { target: 't2', outcome: 'answer', status: 200, startedAtMs: 1000, durationMs: 3 },
+            ],
+          }),
+        ],
+        events: [started(0, 't1', 11), started(0, 't2', 21)],
+        instances: INSTANCES,
+      },
+      decode,
+    );
+    assert.deepEqual(result.shared, [
+      {
+        nodeId: 3,
+        second: 100,
+        holders: [
+          { instance: 't1', pid: 11 },
+          { instance: 't2', pid: 21 },
+        ],
+      },
+    ]);
+  });
+
+  it('tells a restarted process from the one before by exit times, not by its late "started"', () => {
+    // t1's first process (11) exits at 5 s; the next (12) answers at 6 s, but says it is ready only at 7 s.
+    const events = [started(0, 't1', 11), exited(5000, 't1', 11), started(7000, 't1', 12)];
+    const clean = checkNodeSeconds(
+      {
+        answers: [issued(4000, 'direct', 't1', '2.100.0'), issued(6000, 'direct', 't1', '2.101.0')],
+        events,
+        instances: INSTANCES,
+      },
+      decode,
+    );
+    assert.deepEqual(clean.shared, []);
+    assert.deepEqual(
+      clean.holdings.map((h) => [h.pid, h.firstSecond]),
+      [
+        [11, 100],
+        [12, 101],
+      ],
+    );
+    // A client call sent before the exit whose answering attempt went to the restarted process is its.
+    const failedOver = checkNodeSeconds(
+      {
+        answers: [
+          issued(4000, 'direct', 't1', '2.100.0'),
+          issued(4500, 'client', 'client', '2.101.0', {
+            answeredBy: 't1',
+            attempts: [
+              { target: 't1', outcome: 'network', code: 'ECONNRESET', startedAtMs: 0, durationMs: 600 },
+              { target: 't1', outcome: 'answer', status: 200, startedAtMs: 1000, durationMs: 3 },
+            ],
+          }),
+        ],
+        events,
+        instances: INSTANCES,
+      },
+      decode,
+    );
+    assert.deepEqual(
+      failedOver.holdings.map((h) => [h.pid, h.firstSecond, h.lastSecond]),
+      [
+        [11, 100, 100],
+        [12, 101, 101],
+      ],
+    );
+    // The restarted process reusing second 100 of node 2 is reported.
+    const reused = checkNodeSeconds(
+      {
+        answers: [issued(4000, 'direct', 't1', '2.100.0'), issued(6000, 'direct', 't1', '2.100.1')],
+        events,
+        instances: INSTANCES,
+      },
+      decode,
+    );
+    assert.deepEqual(
+      reused.shared.map((x) => [x.nodeId, x.second, x.holders.map((h) => h.pid)]),
+      [[2, 100, [11, 12]]],
+    );
+  });
+
+  it('counts what it cannot read or place', () => {
+    const result = checkNodeSeconds(
+      {
+        answers: [issued(1000, 'direct', 't1', 'garbage'), issued(1000, 'direct', 't3', '1.5.0')],
+        events: [started(0, 't1', 11)],
+        instances: INSTANCES,
+      },
+      decode,
+    );
+    assert.deepEqual([result.read, result.unplaced], [0, 2]);
+  });
+
+  it('is part of check() when a decoder is given', () => {
+    const answers = load(5);
+    const findings = check(input({ answers, seconds: 5, decode: () => undefined }));
+    assert.equal(
+      findings.nodeSeconds?.unplaced,
+      answers.filter((a) => a.via === 'direct' || a.via === 'client').length,
+    );
+    assert.equal(check(input({ answers, seconds: 5 })).nodeSeconds, undefined);
   });
 });
 
