@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { decodeTrackingNumber } from '../../src/core/numberFormat.js';
 import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
 import { check, type DecodeNumber } from './checker.js';
-import { startClients, type Target, type Via } from './clients.js';
+import { startClients, type Answer, type Target, type Via } from './clients.js';
 import { pollInstances, type StatePoller } from './instanceStates.js';
 import { watchEtcd } from './etcdWatch.js';
 import { runFault, type FaultRun, type LabHosts } from './faults.js';
@@ -31,7 +31,7 @@ import { preflight, toolPath } from './preflight.js';
 import { probeAll, type ProbeResult } from './probes.js';
 import { machine, writeReport, type LabSettings, type Report } from './report.js';
 import { planSchedule } from './schedule.js';
-import { Timeline } from './timeline.js';
+import { Timeline, type LabEvent } from './timeline.js';
 import { renderTimelineSvg, timelineView } from './timelineSvg.js';
 
 export interface LabOptions {
@@ -70,6 +70,25 @@ function decoderOf(keyFile: string): DecodeNumber {
       return undefined;
     }
   };
+}
+
+/** Every HAProxy server's last reported state is UP (none reported: up since the start). */
+function haproxyAllUp(events: readonly LabEvent[]): boolean {
+  const state = new Map<string, string>();
+  for (const e of events) if (e.type === 'haproxy') state.set(e.server, e.state);
+  return [...state.values()].every((s) => s === 'UP');
+}
+
+/** Each balancer answered 200 to every request sent in the last second (and to a few at least). */
+function balancersServing(answers: readonly Answer[], now: number): boolean {
+  return (['haproxy', 'nginx'] as const).every((via) => {
+    const recent: Answer[] = [];
+    for (let i = answers.length - 1; i >= 0 && answers[i]!.at >= now - 2000; i -= 1) {
+      const a = answers[i]!;
+      if (a.via === via && a.sentAt >= now - 1000) recent.push(a);
+    }
+    return recent.length >= 3 && recent.every((a) => a.status === 200);
+  });
 }
 
 export interface LabResult {
@@ -333,7 +352,9 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
           await lab.startEtcdMember(name).catch((error: unknown) => log((error as Error).message));
         }
       }
-      // ...and issues: one fault at a time, so that what a window shows is that fault's doing.
+      // ...and issues, and the balancers serve again (HAProxy with every server up, nginx past the
+      // fail_timeout of the servers it took out): one fault at a time, so that what a window shows
+      // is that fault's doing, its recovery included.
       const settleStart = timeline.now();
       try {
         await waitFor('every instance ready', SETTLE_LIMIT_MS, async () =>
@@ -343,11 +364,16 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
             )
           ).every(Boolean),
         );
+        await waitFor(
+          'HAProxy with every server up, and each balancer answering 200 for a second',
+          SETTLE_LIMIT_MS - (timeline.now() - settleStart),
+          () => Promise.resolve(haproxyAllUp(timeline.events) && balancersServing(clients!.answers, timeline.now())),
+        );
       } catch (error) {
         log(`before fault ${fault.index}: ${(error as Error).message}: not all`);
       }
       const settled = (timeline.now() - settleStart) / 1000;
-      if (settled > 1) log(`waited ${settled.toFixed(1)} s for every instance to be ready before fault ${fault.index}`);
+      if (settled > 1) log(`waited ${settled.toFixed(1)} s for the lab to be whole before fault ${fault.index}`);
       log(
         `fault ${fault.index}: ${fault.kind} on ${fault.target} at ${((timeline.now() - loadStart) / 1000).toFixed(1)} s`,
       );

@@ -61,7 +61,7 @@ export function renderMarkdown(report: Report): string {
     const nodeIds = new Set(seconds.holdings.map((h) => h.nodeId)).size;
     const handedOver = nodeIds === 0 ? 0 : seconds.holdings.length - nodeIds;
     lines.push(
-      `Node IDs, read from ${seconds.read} numbers with the lab's key (${seconds.unplaced} not placed): ${nodeIds} node IDs held by ${seconds.holdings.length} processes (${handedOver} handovers); **${seconds.shared.length} seconds of a node ID used by two processes** (each holder must issue above every second an earlier one used).`,
+      `Node IDs, read from ${seconds.read} numbers with the lab's key (${seconds.unplaced} not placed): ${nodeIds} node IDs, ${seconds.holdings.length} holdings of one by one process (${handedOver} handovers); **${seconds.shared.length} seconds of a node ID used by two processes** (each holder must issue above every second an earlier one used).`,
       '',
     );
     for (const x of seconds.shared.slice(0, 20)) {
