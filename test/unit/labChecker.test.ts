@@ -7,7 +7,7 @@
  * real thing (test/lab/lab.test.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -853,5 +853,6 @@ describe('lab timeline SVG', () => {
     assert.ok(countColor(image, [0x3a, 0x9a, 0x48]) > 5000, 'green bars');
     assert.ok(countColor(image, [0xd6, 0x27, 0x28]) > 500, 'red bars');
     assert.ok(countColor(image, [0xf2, 0xc2, 0x30]) > 20, 'claiming bar');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
