@@ -13,6 +13,7 @@
 #   debootstrap  (the offline stand-in for the image's base, node:20-bookworm-slim)
 #   spin, gcc    (the model checker and the C compiler for its verifiers: test/model/)
 #   prometheus   (promtool, and a real Prometheus to scrape the service: test/deploy/monitoring.test.ts)
+#   chromium     (headless, draws the lab's SVG timeline: test/unit/labChecker.test.ts, test/lab/lab.test.ts)
 # Run as root, or with sudo available. Anything missing that cannot be
 # installed stops here with a message, so no test is skipped silently.
 set -euo pipefail
@@ -36,6 +37,7 @@ command -v debootstrap >/dev/null 2>&1 || packages+=(debootstrap)
 command -v spin >/dev/null 2>&1 || packages+=(spin)
 command -v gcc >/dev/null 2>&1 || packages+=(gcc)
 { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || packages+=(prometheus)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || packages+=(chromium)
 
 if [ "${#packages[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"

@@ -18,6 +18,10 @@ export interface LabHosts {
   startInstance(name: string): Promise<void>;
   /** Starts (again) etcd member `name`; resolves when healthy. */
   startEtcdMember(name: string): Promise<void>;
+  /** Starts (again) every member named at once (a cluster without quorum needs them together); resolves when all are healthy. */
+  startEtcdMembers(names: readonly string[]): Promise<void>;
+  /** Resolves when every etcd member says it is healthy (throws after a while). */
+  etcdHealthy(): Promise<void>;
 }
 
 export interface FaultRun {
@@ -136,6 +140,27 @@ export async function runFault(lab: LabHosts, fault: Fault): Promise<FaultRun> {
         note(`${fault.target} running again (pid ${processOf(lab, fault.target)?.pid})`);
         break;
       }
+      case 'etcd-outage': {
+        const members = etcdNames.map((name) => ({ name, running: processOf(lab, name) }));
+        if (fault.method === 'kill') {
+          await Promise.all(members.flatMap((m) => (m.running === undefined ? [] : [m.running.stop('SIGKILL')])));
+          injected(`kill -9 of every etcd member (${etcdNames.join(', ')})`);
+          await hold();
+          healed(`restarting ${etcdNames.join(', ')}`);
+          await lab.startEtcdMembers(etcdNames);
+        } else {
+          for (const m of members) m.running?.child.kill('SIGSTOP');
+          injected(
+            `SIGSTOP to every etcd member (${members.map((m) => `${m.name} pid ${m.running?.pid}`).join(', ')})`,
+          );
+          await hold();
+          for (const m of members) m.running?.child.kill('SIGCONT');
+          healed(`SIGCONT to ${etcdNames.join(', ')}`);
+          await lab.etcdHealthy();
+        }
+        note('every etcd member healthy again');
+        break;
+      }
       case 'rolling-restart': {
         injected(`rolling restart of ${[...lab.instances.keys()].join(', ')}`);
         for (const name of lab.instances.keys()) {
@@ -165,6 +190,7 @@ export async function runFault(lab: LabHosts, fault: Fault): Promise<FaultRun> {
     await network.heal(fault.target).catch(() => undefined);
     for (const name of fault.minority ?? []) await network.heal(name).catch(() => undefined);
     processOf(lab, fault.target)?.child.kill('SIGCONT');
+    if (fault.kind === 'etcd-outage') for (const name of etcdNames) processOf(lab, name)?.child.kill('SIGCONT');
     const instance = lab.instances.get(fault.target);
     if (instance !== undefined) setClock(instance.clockFile, 0);
     return {

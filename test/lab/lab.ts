@@ -5,11 +5,14 @@
  * error, SIGINT, SIGTERM), the namespaces, the bridge and every process go.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check } from './checker.js';
-import { startClients, type Target, type Via } from './clients.js';
+import { decodeTrackingNumber } from '../../src/core/numberFormat.js';
+import { parseTrackingNumber } from '../../src/core/trackingNumber.js';
+import { check, type DecodeNumber } from './checker.js';
+import { startClients, type Answer, type Target, type Via } from './clients.js';
+import { pollInstances, type StatePoller } from './instanceStates.js';
 import { watchEtcd } from './etcdWatch.js';
 import { runFault, type FaultRun, type LabHosts } from './faults.js';
 import {
@@ -28,7 +31,8 @@ import { preflight, toolPath } from './preflight.js';
 import { probeAll, type ProbeResult } from './probes.js';
 import { machine, writeReport, type LabSettings, type Report } from './report.js';
 import { planSchedule } from './schedule.js';
-import { Timeline } from './timeline.js';
+import { Timeline, type LabEvent } from './timeline.js';
+import { renderTimelineSvg, timelineView } from './timelineSvg.js';
 
 export interface LabOptions {
   seed: number;
@@ -52,6 +56,41 @@ export interface LabOptions {
   command?: string;
 }
 
+/** Reads the lab's numbers with its key file (one line: generation 0 and the key in hex). */
+function decoderOf(keyFile: string): DecodeNumber {
+  const [generation, hex] = readFileSync(keyFile, 'utf8').trim().split(/\s+/);
+  const keys = [{ generation: Number(generation), key: Buffer.from(hex ?? '', 'hex') }];
+  return (trackingNumber) => {
+    const parsed = parseTrackingNumber(trackingNumber);
+    if (!parsed.ok) return undefined;
+    try {
+      const { nodeId, second } = decodeTrackingNumber(parsed, keys);
+      return { nodeId, second };
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Every HAProxy server's last reported state is UP (none reported: up since the start). */
+function haproxyAllUp(events: readonly LabEvent[]): boolean {
+  const state = new Map<string, string>();
+  for (const e of events) if (e.type === 'haproxy') state.set(e.server, e.state);
+  return [...state.values()].every((s) => s === 'UP');
+}
+
+/** Each balancer answered 200 to every request sent in the last second (and to a few at least). */
+function balancersServing(answers: readonly Answer[], now: number): boolean {
+  return (['haproxy', 'nginx'] as const).every((via) => {
+    const recent: Answer[] = [];
+    for (let i = answers.length - 1; i >= 0 && answers[i]!.at >= now - 2000; i -= 1) {
+      const a = answers[i]!;
+      if (a.via === via && a.sentAt >= now - 1000) recent.push(a);
+    }
+    return recent.length >= 3 && recent.every((a) => a.status === 200);
+  });
+}
+
 export interface LabResult {
   report: Report;
   dir: string;
@@ -60,6 +99,12 @@ export interface LabResult {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** A client gives up on a request after this long (the load balancers' examples retry within it). */
 const REQUEST_TIMEOUT_MS = 5000;
+/**
+ * The client path: one attempt may take 1 s (an instance answers in
+ * milliseconds; a paused or cut-off one never does), a call 5 s like the
+ * other paths' requests, with the client's default 2 more rounds.
+ */
+const CLIENT = { attemptTimeoutMs: 1000, deadlineMs: REQUEST_TIMEOUT_MS, retries: 2 };
 /** How long to wait before a fault for every instance to issue again after the last one. */
 const SETTLE_LIMIT_MS = 30_000;
 const PROBE_LIMIT_MS = 20_000;
@@ -86,7 +131,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
   const memberCount = options.etcdMembers ?? 3;
   const ttl = options.leaseTtlSeconds ?? 4;
   const ratePerLane = options.ratePerLane ?? 20;
-  const lanes = { direct: 2, haproxy: 4, nginx: 2, ...options.lanes };
+  const lanes = { direct: 2, haproxy: 4, nginx: 4, client: 4, ...options.lanes };
   preflight();
   log(`seed ${options.seed}`);
   const removedLeftovers = removeLeftovers();
@@ -116,6 +161,7 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
 
   let watch: { close(): Promise<void> } | undefined;
   let clients: ReturnType<typeof startClients> | undefined;
+  let poller: StatePoller | undefined;
   try {
     const memberNames = Array.from({ length: memberCount }, (_, i) => `e${i + 1}`);
     const instanceNames = Array.from({ length: instanceCount }, (_, i) => `t${i + 1}`);
@@ -168,13 +214,21 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
         launchEtcd(name);
         await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
       },
+      startEtcdMembers: async (names) => {
+        names.forEach(launchEtcd);
+        for (const name of names) {
+          await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
+        }
+      },
+      etcdHealthy: async () => {
+        for (const name of memberNames) {
+          await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
+        }
+      },
     };
 
     // etcd first, all members at once (they wait for each other).
-    memberNames.forEach(launchEtcd);
-    for (const name of memberNames) {
-      await waitFor(`etcd ${name} healthy`, 30_000, () => etcdHealthy(network.host(name)));
-    }
+    await lab.startEtcdMembers(memberNames);
     log(`etcd: ${memberNames.join(', ')} healthy`);
     watch = await watchEtcd(
       memberHosts.map((h) => ({ name: h.name, url: etcdUrl(h) })),
@@ -237,9 +291,23 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       })),
       { name: 'lbh', via: 'haproxy', address: network.host('lbh').address, port: 80 },
       { name: 'lbn', via: 'nginx', address: network.host('lbn').address, port: 80 },
+      {
+        name: 'client',
+        via: 'client',
+        instances: instanceNames.map((name) => ({ name, address: network.host(name).address, port: SERVICE_PORT })),
+      },
     ];
+    const isRunning = (name: string): boolean => {
+      const child = lab.instances.get(name)?.running?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    };
+    poller = pollInstances(
+      instanceNames.map((name) => ({ name, address: network.host(name).address, port: SERVICE_PORT })),
+      isRunning,
+      timeline,
+    );
     const loadStart = timeline.now();
-    clients = startClients(targets, { lanes, ratePerLane, timeoutMs: REQUEST_TIMEOUT_MS }, timeline);
+    clients = startClients(targets, { lanes, ratePerLane, timeoutMs: REQUEST_TIMEOUT_MS, client: CLIENT }, timeline);
 
     // Probes go to an instance no early fault touches, and to both load balancers.
     const quiet = instanceNames.find(
@@ -284,7 +352,9 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
           await lab.startEtcdMember(name).catch((error: unknown) => log((error as Error).message));
         }
       }
-      // ...and issues: one fault at a time, so that what a window shows is that fault's doing.
+      // ...and issues, and the balancers serve again (HAProxy with every server up, nginx past the
+      // fail_timeout of the servers it took out): one fault at a time, so that what a window shows
+      // is that fault's doing, its recovery included.
       const settleStart = timeline.now();
       try {
         await waitFor('every instance ready', SETTLE_LIMIT_MS, async () =>
@@ -294,11 +364,16 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
             )
           ).every(Boolean),
         );
+        await waitFor(
+          'HAProxy with every server up, and each balancer answering 200 for a second',
+          SETTLE_LIMIT_MS - (timeline.now() - settleStart),
+          () => Promise.resolve(haproxyAllUp(timeline.events) && balancersServing(clients!.answers, timeline.now())),
+        );
       } catch (error) {
         log(`before fault ${fault.index}: ${(error as Error).message}: not all`);
       }
       const settled = (timeline.now() - settleStart) / 1000;
-      if (settled > 1) log(`waited ${settled.toFixed(1)} s for every instance to be ready before fault ${fault.index}`);
+      if (settled > 1) log(`waited ${settled.toFixed(1)} s for the lab to be whole before fault ${fault.index}`);
       log(
         `fault ${fault.index}: ${fault.kind} on ${fault.target} at ${((timeline.now() - loadStart) / 1000).toFixed(1)} s`,
       );
@@ -312,6 +387,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
     const loadEnd = timeline.now();
     const answers = await clients.stop();
     clients = undefined;
+    const samples = await poller.stop();
+    poller = undefined;
     const loadS = (timeline.now() - loadStart) / 1000;
     const probes = await probing;
     await watch.close();
@@ -329,6 +406,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       loadStart,
       loadEnd,
       wallAtZero,
+      samples,
+      decode: decoderOf(keyFile),
     });
     const settings: LabSettings = {
       seed: options.seed,
@@ -340,6 +419,8 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       etcdPreVote: options.etcdPreVote === true,
       ratePerLane,
       lanes,
+      client: CLIENT,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
       command: options.command ?? '',
     };
     const report: Report = {
@@ -352,10 +433,25 @@ export async function runLab(options: LabOptions): Promise<LabResult> {
       removedLeftovers,
       machine: machineAtStart,
     };
-    await writeReport(dir, report, answers, timeline.events);
+    const svg = renderTimelineSvg(
+      timelineView({
+        title: `tracknum lab, seed ${options.seed}${options.short ? ' (short schedule)' : ''}: ${findings.verdict.duplicates.length} duplicates`,
+        subtitle: `${findings.requests} requests, ${instanceCount} instances, ${memberCount} etcd members, ETCD_LEASE_TTL=${ttl}; started ${timeline.startedAtIso}`,
+        answers,
+        events: timeline.events,
+        samples,
+        runs,
+        instances: instanceNames,
+        etcdMembers: memberNames,
+        loadStart,
+        loadEnd,
+      }),
+    );
+    await writeReport(dir, report, { answers, events: timeline.events, samples, svg });
     return { report, dir };
   } finally {
     await clients?.stop().catch(() => undefined);
+    await poller?.stop().catch(() => undefined);
     await watch?.close().catch(() => undefined);
     await hosts.killAll().catch(() => undefined);
     network.destroy();

@@ -15,7 +15,7 @@ const USAGE = `Usage: npm run lab -- [options]
 
   --seed N          schedule seed (default: random; printed, and in the report)
   --duration D      load duration: 600, 90s, 10m (default 10m); ignored with --short
-  --short           each fault kind once, as the test does (2-3 minutes)
+  --short           each fault kind once, as the test does (about 6 minutes, the 60 s etcd outage included)
   --out DIR         where the report goes (default: a new directory under the temp directory)
   --instances N     tracknum instances (default 4)
   --etcd N          etcd members (default 3)
@@ -26,7 +26,9 @@ const USAGE = `Usage: npm run lab -- [options]
   --help            this text
 
 Needs root, network namespaces, iptables, etcd, haproxy, nginx and libfaketime
-(scripts/install-test-tools.sh installs them).`;
+(scripts/install-test-tools.sh installs them). The report (report.md, report.json)
+states each availability goal with its measured figure; timeline.svg beside it
+draws the run.`;
 
 function seconds(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());

@@ -6,6 +6,9 @@
  * cuts), aimed at what tracknum depends on: its node-ID lease.
  */
 
+/** How long etcd is entirely down in an etcd-outage: the goal is to ride out at least this much. */
+export const ETCD_OUTAGE_SECONDS = 60;
+
 export const FAULT_KINDS = [
   'etcd-cut',
   'etcd-split',
@@ -17,6 +20,7 @@ export const FAULT_KINDS = [
   'kill-instance',
   'kill-etcd',
   'rolling-restart',
+  'etcd-outage',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -33,6 +37,7 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   'kill-instance': 'kill -9 of one instance, restarted after a while',
   'kill-etcd': 'kill -9 of one etcd member, restarted after a while',
   'rolling-restart': 'every instance in turn: SIGTERM, wait for its exit, start it again, wait until ready',
+  'etcd-outage': `every etcd member stopped (SIGSTOP, or kill -9) for ${ETCD_OUTAGE_SECONDS} s, then continued (or restarted)`,
 };
 
 export interface Fault {
@@ -42,7 +47,7 @@ export interface Fault {
   at: number;
   /** Planned seconds from injection to heal (for a kill: until the restart; rolling restart: an estimate). */
   duration: number;
-  /** The host acted on (rolling restart: the first instance). */
+  /** The host acted on (rolling restart: the first instance; etcd-outage: `etcd`, every member). */
   target: string;
   /** etcd-split: every host on the minority side (the target is its etcd member). */
   minority?: string[];
@@ -50,6 +55,8 @@ export interface Fault {
   direction?: 'in' | 'out';
   /** clock-skew, clock-step: the target's wall clock offset during the fault, seconds. */
   offsetSeconds?: number;
+  /** etcd-outage: every member SIGSTOPped then SIGCONTed, or killed then started again. */
+  method?: 'stop' | 'kill';
 }
 
 export interface ScheduleOptions {
@@ -156,6 +163,15 @@ export function planSchedule(options: ScheduleOptions): Schedule {
           at,
           duration: ROLLING_SECONDS_PER_INSTANCE * options.instances.length,
           target: options.instances[0]!,
+        };
+      case 'etcd-outage':
+        return {
+          index,
+          kind,
+          at,
+          duration: ETCD_OUTAGE_SECONDS,
+          target: 'etcd',
+          method: random() < 0.5 ? 'stop' : 'kill',
         };
     }
   };
