@@ -11,6 +11,10 @@ import type { InstanceSample } from './instanceStates.js';
 import type { FaultKind } from './schedule.js';
 import type { LabEvent } from './timeline.js';
 
+/** How the service's log lines begin when a node-ID lease is lost, and when a node ID is held again (nodeIdHolder.ts). */
+const NODE_ID_LOST = 'node ID lost';
+const NODE_ID_HELD_AGAIN = 'node ID held again';
+
 export interface Share {
   requests: number;
   ok: number;
@@ -486,8 +490,9 @@ function goals(input: CheckInput, faults: readonly FaultFinding[], verdict: Find
 
 /**
  * Whether instance `name` stopped issuing between `from` and `to`: a 5xx
- * answered to its direct lanes, a poll that found it reachable but not
- * issuing, or its "node ID lost" line. Undefined when none.
+ * answered to its direct lanes, or a poll that found it reachable but not
+ * issuing. Its "node ID lost" lines are counted, but a lost lease is not a
+ * stop: the instance goes on below its stored limit. Undefined when none.
  */
 export function stoppedIssuing(
   input: Pick<CheckInput, 'answers' | 'events' | 'samples'>,
@@ -502,11 +507,10 @@ export function stoppedIssuing(
     (s) => s.instance === name && s.at >= from && s.at < to && (s.state === 'not-issuing' || s.state === 'claiming'),
   );
   const lost = input.events.filter(
-    (e) =>
-      e.type === 'log' && e.host === name && e.msg === 'node ID lost: issuing stopped' && e.at >= from && e.at < to,
+    (e) => e.type === 'log' && e.host === name && e.msg.startsWith(NODE_ID_LOST) && e.at >= from && e.at < to,
   );
-  if (refusals.length === 0 && polls.length === 0 && lost.length === 0) return undefined;
-  const first = Math.min(refusals[0]?.sentAt ?? Infinity, polls[0]?.at ?? Infinity, lost[0]?.at ?? Infinity);
+  if (refusals.length === 0 && polls.length === 0) return undefined;
+  const first = Math.min(refusals[0]?.sentAt ?? Infinity, polls[0]?.at ?? Infinity);
   return {
     instance: name,
     refusals: refusals.length,
@@ -551,7 +555,7 @@ function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFindi
   const logs = (host: string, msg: string, from: number, to: number): Extract<LabEvent, { type: 'log' }>[] =>
     events.filter(
       (e): e is Extract<LabEvent, { type: 'log' }> =>
-        e.type === 'log' && e.host === host && e.msg === msg && e.at >= from && e.at <= to,
+        e.type === 'log' && e.host === host && e.msg.startsWith(msg) && e.at >= from && e.at <= to,
     );
 
   // Instances that lose etcd in this fault.
@@ -572,7 +576,7 @@ function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFindi
     const during = mine.filter((a) => a.at >= run.injectedAt - 2000 && a.at <= run.healedAt);
     const lastOk = during.filter((a) => a.status === 200).at(-1);
     const firstRefusal = during.find((a) => a.status !== 200 && a.status !== 0 && a.at >= run.injectedAt);
-    const lost = logs(instance, 'node ID lost: issuing stopped', run.injectedAt, run.healedAt + 2 * ttlMs)[0];
+    const lost = logs(instance, NODE_ID_LOST, run.injectedAt, run.healedAt + 2 * ttlMs)[0];
     const held = events.filter(
       (e): e is Extract<LabEvent, { type: 'node-key' }> =>
         e.type === 'node-key' && e.change === 'put' && e.holderPid === pid && e.at <= run.injectedAt,
@@ -589,7 +593,7 @@ function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFindi
               e.at >= run.injectedAt &&
               e.at <= run.healedAt + 2 * ttlMs,
           );
-    const reclaimed = logs(instance, 'node ID held again; issuing resumed', run.healedAt, Infinity)[0];
+    const reclaimed = logs(instance, NODE_ID_HELD_AGAIN, run.healedAt, Infinity)[0];
     const okAfterHealBeforeReclaim = mine.filter(
       (a) => a.status === 200 && a.sentAt >= run.healedAt && (reclaimed === undefined || a.at < reclaimed.at),
     ).length;
@@ -713,7 +717,7 @@ function checkFault(input: CheckInput, run: FaultRun, until: number): FaultFindi
   }
 
   const alsoFenced = input.instances.filter(
-    (name) => !cut.includes(name) && logs(name, 'node ID lost: issuing stopped', run.injectedAt, until).length > 0,
+    (name) => !cut.includes(name) && logs(name, NODE_ID_LOST, run.injectedAt, until).length > 0,
   );
   const after = answers.filter((a) => a.sentAt > run.doneAt && a.sentAt <= until);
   const whole = answers.filter((a) => a.sentAt >= run.injectedAt && a.sentAt < until);

@@ -25,8 +25,8 @@ export const SHUTDOWN_DELAY_SECONDS = 3;
 /** The log lines of tracknum that the checker reads; the rest stay in the log files only. */
 const TRACKED_MESSAGES = new Set([
   'ready',
-  'node ID lost: issuing stopped',
-  'node ID held again; issuing resumed',
+  'node ID lost: issuing goes on below the stored limit while a node ID is claimed again',
+  'node ID held again; issuing under it',
   'lease keepalive failed; retrying',
   'lease renewed again',
   'signal received',

@@ -354,9 +354,16 @@ describe('lab checker: fences and recovery', () => {
     const events: LabEvent[] = [
       { at: 0, type: 'started', host: 't1', pid: 101, role: 'instance', nodeId: 5 },
       { at: 1, type: 'node-key', change: 'put', key: '/lab/nodes/5', revision: '7', holderPid: 101, seenVia: 'e1' },
-      { at: 13_100, type: 'log', host: 't1', pid: 101, msg: 'node ID lost: issuing stopped', reason: 'lease' },
+      {
+        at: 13_100,
+        type: 'log',
+        host: 't1',
+        pid: 101,
+        msg: 'node ID lost: issuing goes on below the stored limit while a node ID is claimed again',
+        reason: 'lease',
+      },
       { at: 14_100, type: 'node-key', change: 'delete', key: '/lab/nodes/5', revision: '9', seenVia: 'e2' },
-      { at: 23_400, type: 'log', host: 't1', pid: 101, msg: 'node ID held again; issuing resumed' },
+      { at: 23_400, type: 'log', host: 't1', pid: 101, msg: 'node ID held again; issuing under it' },
     ];
     const run = faultRun(0, 'etcd-cut', [10, 22, 24]);
     return { input: input({ answers, seconds: 40, runs: [run], events }), run };
