@@ -107,6 +107,31 @@ export const ERRORS = {
     routes: ['next-tracking-number', 'batch'],
     headers: { 'Retry-After': 'Seconds to wait before retrying.' },
   },
+  UNAUTHORIZED: {
+    status: 401,
+    title: 'Unauthorized',
+    when: 'A clients file is set and the request carries no Bearer token, or one that is not in it.',
+    routes: ['next-tracking-number', 'batch', 'tracking-numbers', 'metrics', 'openapi', 'other'],
+    headers: { 'WWW-Authenticate': 'Bearer, with error="invalid_token" when a token was given.' },
+  },
+  FORBIDDEN: {
+    status: 403,
+    title: 'Forbidden',
+    when: "The client's line in the clients file does not grant this route.",
+    routes: ['next-tracking-number', 'batch', 'tracking-numbers', 'metrics'],
+  },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    title: 'Quota exceeded',
+    when: "The request asks for more numbers than the client's quota allows now. Nothing is issued.",
+    routes: ['next-tracking-number', 'batch'],
+    headers: {
+      'Retry-After': 'Seconds until the request would fit the quota (absent when it never can: more than the burst).',
+      'RateLimit-Policy':
+        'The quota, as the IETF httpapi rate-limit-headers draft writes it: "numbers";q=BURST;w=SECONDS.',
+      RateLimit: 'What is left of it: "numbers";r=REMAINING;t=SECONDS until full.',
+    },
+  },
   INTERNAL: { status: 500, title: 'Internal server error', when: 'A bug (logged with its stack).', routes: '*' },
   // Stop start-up, or refuse an operator's command.
   USAGE: { status: 0, title: 'Command line not understood' },

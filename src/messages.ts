@@ -1,5 +1,18 @@
 /** What the primary and its worker threads say to each other (structured clones). */
+import type { ClientGrant } from './clients/access.js';
+import type { QuotaPolicy } from './clients/quotas.js';
 import type { NumberKey } from './core/numberFormat.js';
+
+/** With a clients file: who may call, and the shared state of their quotas. Never a token. */
+export interface ClientSettings {
+  /** In the clients file's order; a client is its index. */
+  grants: ClientGrant[];
+  policies: QuotaPolicy[];
+  /** The quotas' token buckets (clients/quotas.ts). */
+  quotas: SharedArrayBuffer;
+  /** Numbers issued and refused per client (metrics.ts). */
+  counters: SharedArrayBuffer;
+}
 
 /** Handed to each worker thread at start as workerData. */
 export interface WorkerSettings {
@@ -18,6 +31,8 @@ export interface WorkerSettings {
   logRequests: boolean;
   /** The key numbers are encrypted under; absent for the sequential format. Never logged. */
   numberKey?: NumberKey;
+  /** Absent: no clients file, every request is served as before. */
+  clients?: ClientSettings;
 }
 
 export type PrimaryToWorker = { type: 'drain' };

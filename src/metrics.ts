@@ -152,6 +152,33 @@ export interface EtcdWatch {
   countHeldNodeIds: () => Promise<number>;
 }
 
+/**
+ * Per-client counters, when a clients file is set: numbers issued to each
+ * client and numbers its quota refused, one region per worker as above (each
+ * written by its own worker only), summed when rendered.
+ */
+export function createClientCountersBuffer(clients: number): SharedArrayBuffer {
+  return new SharedArrayBuffer((MAX_WORKERS + 1) * Math.max(1, clients) * 2 * Float64Array.BYTES_PER_ELEMENT);
+}
+
+export class ClientCounters {
+  readonly #values: Float64Array;
+  readonly #base: number;
+
+  constructor(buffer: SharedArrayBuffer, clients: number, workerIndex: number) {
+    this.#values = new Float64Array(buffer);
+    this.#base = workerIndex * clients * 2;
+  }
+
+  issued(client: number, numbers: number): void {
+    this.#values[this.#base + client * 2]! += numbers;
+  }
+
+  refused(client: number, numbers: number): void {
+    this.#values[this.#base + client * 2 + 1]! += numbers;
+  }
+}
+
 /** The primary's counters: worker restarts and node-ID losses; its thread figures and etcd's. */
 export class PrimaryMetrics {
   readonly #values: Float64Array;
@@ -310,6 +337,8 @@ export interface InstanceState {
   format: NumberFormat;
   /** The port the workers listen on, whose connections are counted. */
   port: number;
+  /** With a clients file: the clients' names, in the file's order, and their counters. */
+  clients?: { names: readonly string[]; counters: SharedArrayBuffer };
 }
 
 /** A label value as the text format wants it. */
@@ -352,6 +381,34 @@ function maxOpenFiles(): number | undefined {
   return line === null ? undefined : Number(line[1]);
 }
 
+/** Numbers issued and refused per client, summed over the workers. */
+function renderClients(
+  lines: string[],
+  family: (name: string, type: string, help: string) => void,
+  clients: NonNullable<InstanceState['clients']>,
+  workers: number,
+): void {
+  const values = new Float64Array(clients.counters);
+  const count = clients.names.length;
+  const total = (client: number, field: number): number => {
+    let sum = 0;
+    for (let w = 1; w <= workers; w += 1) sum += values[w * count * 2 + client * 2 + field] ?? 0;
+    return sum;
+  };
+  family('tracknum_client_numbers_issued_total', 'counter', 'Tracking numbers issued, by client (clients file).');
+  clients.names.forEach((name, client) =>
+    lines.push(`tracknum_client_numbers_issued_total{client="${labelValue(name)}"} ${total(client, 0)}`),
+  );
+  family(
+    'tracknum_client_numbers_refused_total',
+    'counter',
+    "Tracking numbers refused by the client's quota (429), by client (clients file).",
+  );
+  clients.names.forEach((name, client) =>
+    lines.push(`tracknum_client_numbers_refused_total{client="${labelValue(name)}"} ${total(client, 1)}`),
+  );
+}
+
 /** The Prometheus text exposition of the whole instance. */
 export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): string {
   const values = new Float64Array(buffer);
@@ -378,6 +435,8 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   lines.push(`tracknum_batches_total ${sum(values, workers, BATCHES)}`);
   family('tracknum_batch_numbers_issued_total', 'counter', 'Tracking numbers issued by batches (also counted above).');
   lines.push(`tracknum_batch_numbers_issued_total ${sum(values, workers, BATCH_NUMBERS)}`);
+
+  if (state.clients !== undefined) renderClients(lines, family, state.clients, workers);
 
   family(
     'tracknum_validation_failures_total',

@@ -8,7 +8,7 @@ import { MAX_SECOND, secondOf, unixMsOfSecond } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { TracknumError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createMetricsBuffer, PrimaryMetrics } from '../metrics.js';
+import { createClientCountersBuffer, createMetricsBuffer, PrimaryMetrics } from '../metrics.js';
 import { configuredNodeIds } from '../nodeIds/configured.js';
 import { EtcdNodeIds } from '../nodeIds/etcd.js';
 import { loadUws } from '../worker/uws.js';
@@ -16,7 +16,9 @@ import type { Config } from './config.js';
 import { NodeIdHolder } from './nodeIdHolder.js';
 import { generationCharacter, type NumberKey } from '../core/numberFormat.js';
 import type { StateDirectory } from '../nodeIds/stateDirectory.js';
-import { loadClients } from '../clients/clientsFile.js';
+import { loadClients, type ClientEntry } from '../clients/clientsFile.js';
+import { createQuotaBuffer } from '../clients/quotas.js';
+import type { ClientSettings } from '../messages.js';
 import { issuingKey, readKeyFile } from '../numberSpace/keys.js';
 import { recordNumberSpace, recordOf } from '../numberSpace/record.js';
 import { probePort } from './portProbe.js';
@@ -68,6 +70,12 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     'number format',
   );
   if (clients !== undefined) log.info({ path: clients.path, clients: clients.entries.length }, 'clients file read');
+  else if (!isLoopback(config.host)) {
+    log.warn(
+      { host: config.host },
+      'no clients file: anyone who reaches this address may issue numbers, without a quota (set CLIENTS_FILE)',
+    );
+  }
   const control = createControlBlock();
   const holder = await NodeIdHolder.start({
     source,
@@ -96,6 +104,7 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
       logLevel: config.logLevel,
       logRequests: config.logRequests,
       ...(numberKey === undefined ? {} : { numberKey }),
+      ...(clients === undefined ? {} : { clients: clientSettings(clients.entries) }),
     },
     log,
   });
@@ -142,4 +151,23 @@ async function numberKeys(config: Config, directory: StateDirectory | undefined,
   if (config.keyFile !== undefined) return readKeyFile(config.keyFile);
   if (directory === undefined) throw new TracknumError('KEY_MISSING', 'etcd mode needs TRACKING_NUMBER_KEY_FILE');
   return directory.ownKeys(log);
+}
+
+/** What the workers need of the clients file: names, token hashes, routes and quotas, and shared buffers. */
+function clientSettings(entries: readonly ClientEntry[]): ClientSettings {
+  return {
+    grants: entries.map((entry) => ({
+      name: entry.name,
+      tokenHash: entry.tokenHash.toString('hex'),
+      routes: [...entry.routes],
+    })),
+    policies: entries.map((entry) => ({ quotaPerSecond: entry.quotaPerSecond, burst: entry.burst })),
+    quotas: createQuotaBuffer(entries.length),
+    counters: createClientCountersBuffer(entries.length),
+  };
+}
+
+/** True for an address only this host can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

@@ -47,7 +47,7 @@ function isJsonMediaType(contentType: string): boolean {
 
 export function batchHandler(context: RouteContext, route: number): Handler {
   const { replies, counters, log } = context;
-  return (res, req) => {
+  return (res, req, client) => {
     // Everything needed from `req`, now: it is gone once this returns.
     const contentType = req.getHeader('content-type');
     const contentLength = req.getHeader('content-length');
@@ -131,7 +131,7 @@ export function batchHandler(context: RouteContext, route: number): Handler {
         received += bytes.length;
         if (!isLast) return;
         const body = buffer?.subarray(0, received) ?? Buffer.concat(chunks, received);
-        answer(() => issueBatch(res, context, body));
+        answer(() => issueBatch(res, context, body, client));
       }),
     );
     return ANSWERED_LATER;
@@ -156,7 +156,7 @@ const BATCH: IssuingRoute<BodyProblem> = {
 };
 
 /** Reads a whole body, and issues its numbers. */
-function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array): number {
+function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array, client: number): number {
   const { replies } = context;
   let text: string;
   try {
@@ -171,5 +171,5 @@ function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array):
       extensions: { offset: parsed.offset },
     });
   }
-  return issueOrders(res, context, BATCH, readBatchRequest(parsed.value));
+  return issueOrders(res, context, BATCH, readBatchRequest(parsed.value), client);
 }

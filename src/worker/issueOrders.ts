@@ -13,7 +13,8 @@ import type { Allocation, Run } from '../core/allocator.js';
 import { isDrawnNumberIssuable, NOT_ISSUING_REASONS, notIssuingReason } from '../core/issuing.js';
 import { secondOf } from '../core/layout.js';
 import { indexOf, type OrderValues } from '../validation/orderParameters.js';
-import type { RouteContext } from './context.js';
+import { monotonicMs } from '../core/monotonicClock.js';
+import { NO_CLIENT, type RouteContext } from './context.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import type { HttpResponse } from './uws.js';
 
@@ -47,17 +48,24 @@ const MAX_DETAILED_PROBLEMS = 5;
 /** The slot of the origin, which a tracking number starts with. */
 const ORIGIN = indexOf('origin_country_id');
 
-/** Issues the numbers of `read` and answers; returns the status. */
+/** Issues the numbers of `read` for `client` (NO_CLIENT without a clients file) and answers; returns the status. */
 export function issueOrders<Problem>(
   res: HttpResponse,
   context: RouteContext,
   route: IssuingRoute<Problem>,
   read: ReadOrders<Problem>,
+  client: number,
 ): number {
   if (!read.ok) return invalid(res, context, route, read.problems);
+  const clients = client === NO_CLIENT ? undefined : context.clients;
+  if (clients !== undefined) {
+    const waitMs = clients.quotas.take(client, read.numbers, monotonicMs());
+    if (waitMs > 0) return quotaExceeded(res, context, clients, client, read.numbers, waitMs);
+  }
   const now = Date.now();
   const numbers = draw(context, read.orders, read.numbers, secondOf(now));
   if (numbers === undefined) {
+    clients?.quotas.giveBack(client, read.numbers);
     const reason = notIssuingReason(context.control, secondOf(now)) ?? 'no-node-id';
     return context.replies.problem(res, 'NOT_ISSUING', {
       detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
@@ -65,7 +73,40 @@ export function issueOrders<Problem>(
     });
   }
   route.count(context, numbers.length);
+  clients?.counters.issued(client, numbers.length);
   return context.replies.json(res, 200, route.body(read.orders, numbers, isoTimestamp(now)));
+}
+
+/**
+ * 429: the client's quota cannot cover `numbers` now. Retry-After says when it
+ * will (none when the request is larger than the whole burst); the RateLimit
+ * fields of the IETF httpapi draft say what the quota is and what is left.
+ */
+function quotaExceeded(
+  res: HttpResponse,
+  context: RouteContext,
+  clients: NonNullable<RouteContext['clients']>,
+  client: number,
+  numbers: number,
+  waitMs: number,
+): number {
+  clients.counters.refused(client, numbers);
+  const { quotaPerSecond, burst } = clients.quotas.policy(client);
+  const { remaining, fullInMs } = clients.quotas.state(client, monotonicMs());
+  const window = Math.max(1, Math.ceil(burst / quotaPerSecond));
+  const headers: Record<string, string> = {
+    'RateLimit-Policy': `"numbers";q=${burst};w=${window}`,
+    RateLimit: `"numbers";r=${remaining};t=${Math.ceil(fullInMs / 1000)}`,
+  };
+  if (waitMs !== Infinity) headers['Retry-After'] = String(Math.max(1, Math.ceil(waitMs / 1000)));
+  const name = clients.access.nameOf(client);
+  return context.replies.problem(res, 'QUOTA_EXCEEDED', {
+    detail:
+      waitMs === Infinity
+        ? `the request asks for ${numbers} numbers, more than client ${name}'s burst of ${burst}: split it`
+        : `client ${name}'s quota (${quotaPerSecond} numbers a second, ${burst} at once) has ${remaining} numbers left now, and the request asks for ${numbers}`,
+    headers,
+  });
 }
 
 const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };

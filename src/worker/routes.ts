@@ -17,7 +17,8 @@ import { MAX_QUERY_LENGTH, parseRequestQuery, type ParameterProblem } from '../v
 import { issuedAnswerBody } from './issuedAnswer.js';
 import { issueOrders, type IssuingRoute, type ReadOrders } from './issueOrders.js';
 import { batchHandler } from './batch.js';
-import { ANSWERED_LATER, type Handler, type RouteContext } from './context.js';
+import { ClientAccess } from '../clients/access.js';
+import { ANSWERED_LATER, NO_CLIENT, type Handler, type RouteContext } from './context.js';
 import type { HttpRequest, HttpResponse, TemplatedApp } from './uws.js';
 
 /**
@@ -84,7 +85,9 @@ function guarded(
           ? context.replies.problem(res, 'HEADERS_TOO_LARGE', {
               detail: `the request headers exceed ${MAX_HEADER_BYTES} bytes`,
             })
-          : handler(res, req);
+          : context.clients === undefined || ClientAccess.isOpen(ROUTES[route]!)
+            ? handler(res, req, NO_CLIENT)
+            : admitted(res, req, context.clients.access, ROUTES[route]!, handler, context);
     } catch (error) {
       context.log.error({ err: error }, 'request handler failed');
       status = 500;
@@ -105,6 +108,41 @@ function guarded(
   };
 }
 
+/**
+ * With a clients file: the handler's answer for a caller whose Bearer token is
+ * in the file and whose line grants the route; 401 or 403 for anyone else.
+ */
+function admitted(
+  res: HttpResponse,
+  req: HttpRequest,
+  access: ClientAccess,
+  route: Route,
+  handler: Handler,
+  context: RouteContext,
+): number {
+  const authorization = req.getHeader('authorization');
+  const client = access.clientOf(authorization);
+  if (client < 0) {
+    // RFC 6750: a request without credentials gets the bare challenge; a bad token, invalid_token.
+    return context.replies.problem(res, 'UNAUTHORIZED', {
+      detail:
+        authorization === ''
+          ? 'this instance serves the clients of its clients file only: send Authorization: Bearer <token>'
+          : 'the Authorization header does not carry the Bearer token of a known client',
+      headers: {
+        'WWW-Authenticate':
+          authorization === '' ? 'Bearer realm="tracknum"' : 'Bearer realm="tracknum", error="invalid_token"',
+      },
+    });
+  }
+  if (!access.may(client, route)) {
+    return context.replies.problem(res, 'FORBIDDEN', {
+      detail: `client ${access.nameOf(client)} may not use ${route}: its line in the clients file does not grant it`,
+    });
+  }
+  return handler(res, req, client);
+}
+
 function headerBytes(req: HttpRequest): number {
   let total = 0;
   req.forEach((name, value) => {
@@ -116,9 +154,9 @@ function headerBytes(req: HttpRequest): number {
 function nextTrackingNumber(context: RouteContext): Handler {
   const answer = issueTrackingNumber(context);
   const { counters } = context;
-  return (res, req) => {
+  return (res, req, client) => {
     const started = performance.now();
-    const status = answer(res, req);
+    const status = answer(res, req, client);
     counters.latency((performance.now() - started) / 1000);
     return status;
   };
@@ -134,7 +172,7 @@ const SINGLE: IssuingRoute<ParameterProblem> = {
 };
 
 function issueTrackingNumber(context: RouteContext): Handler {
-  return (res, req) => {
+  return (res, req, client) => {
     const raw = req.getQuery() ?? '';
     if (raw.length > MAX_QUERY_LENGTH) {
       return context.replies.problem(res, 'URI_TOO_LONG', {
@@ -145,7 +183,7 @@ function issueTrackingNumber(context: RouteContext): Handler {
     const read: ReadOrders<ParameterProblem> = parsed.ok
       ? { ok: true, orders: [{ values: parsed.values, parcels: 1 }], numbers: 1 }
       : parsed;
-    return issueOrders(res, context, SINGLE, read);
+    return issueOrders(res, context, SINGLE, read, client);
   };
 }
 

@@ -9,7 +9,9 @@ import { Allocator, NUMBERS_PER_BLOCK } from '../core/allocator.js';
 import { viewControlBlock } from '../core/controlBlock.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { OpaqueEncoder, sequentialEncoder } from '../core/numberFormat.js';
-import { renderMetrics, WorkerMetrics } from '../metrics.js';
+import { ClientAccess } from '../clients/access.js';
+import { Quotas } from '../clients/quotas.js';
+import { ClientCounters, renderMetrics, WorkerMetrics } from '../metrics.js';
 import { createLogger } from '../logger.js';
 import type { PrimaryToWorker, WorkerSettings, WorkerToPrimary } from '../messages.js';
 import { Replies } from './replies.js';
@@ -28,6 +30,7 @@ const app = uws.App();
 const counters = new WorkerMetrics(settings.counters, settings.workerIndex);
 counters.startSampling();
 const format = settings.numberKey === undefined ? 'sequential' : 'opaque';
+const clients = settings.clients;
 registerRoutes(app, {
   control,
   allocator: new Allocator(control),
@@ -42,11 +45,23 @@ registerRoutes(app, {
       monotonicMs: monotonicMs(),
       format,
       port: settings.port,
+      ...(clients === undefined
+        ? {}
+        : { clients: { names: clients.grants.map((grant) => grant.name), counters: clients.counters } }),
     }),
   openApi: JSON.stringify(openApiDocument()),
   replies: new Replies(control),
   log,
   logRequests: settings.logRequests,
+  ...(clients === undefined
+    ? {}
+    : {
+        clients: {
+          access: new ClientAccess(clients.grants),
+          quotas: new Quotas(clients.quotas, clients.policies),
+          counters: new ClientCounters(clients.counters, clients.grants.length, settings.workerIndex),
+        },
+      }),
 });
 
 let listenSocket: ListenSocket | false = false;

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { fileURLToPath } from 'node:url';
+import { ERRORS } from '../../src/errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +60,17 @@ function pathTemplate(path: string): string | undefined {
   return undefined;
 }
 
+/** The problem an answer outside the document's operations carries, by status: from the error table. */
+const OFF_DOCUMENT: Readonly<Record<number, string>> = Object.fromEntries([
+  [405, 'METHOD_NOT_ALLOWED'],
+  ...Object.entries(ERRORS)
+    .filter(([, declared]) => {
+      const routes = (declared as { routes?: readonly string[] | '*' }).routes;
+      return routes === '*' || (routes ?? []).includes('other');
+    })
+    .map(([code, declared]) => [declared.status, code] as const),
+]);
+
 export interface CheckedAnswer {
   method: string;
   path: string;
@@ -78,10 +90,11 @@ export function checkAnswer({ method, path, status, contentType, body }: Checked
   let schema: Json | undefined;
   let expectedType: string | undefined;
   if (operation === undefined) {
-    // Not an operation of the document: a 404 or 405 problem.
-    if (status !== 404 && status !== 405) throw new Error(`contract: ${where}: no such operation in the document`);
+    // Not an operation of the document: a 404 or 405 problem, or one the error table answers on
+    // every request (the route 'other': a 401 with a clients file, 431, 500).
+    const code = OFF_DOCUMENT[status];
+    if (code === undefined) throw new Error(`contract: ${where}: no such operation in the document`);
     if (method === 'HEAD') return;
-    const code = status === 404 ? 'NOT_FOUND' : 'METHOD_NOT_ALLOWED';
     schema = { $ref: `#/components/schemas/Problem${code}` };
     expectedType = 'application/problem+json';
   } else {

@@ -226,12 +226,16 @@ describe('the lab, short schedule', { timeout: 480_000 }, () => {
         'HTTP/1.1 without Host',
         'absolute-form target, HTTP/1.1',
         'two differing Content-Length headers',
+        '/metrics (kept inside)',
+        'a body over 1 MiB, by Content-Length',
       ].map((name) => [statusOf('HAProxy', name), statusOf('nginx', name)]),
       [
         ['505', '200'],
         ['400', '400'],
         ['200', '200'],
         ['400', '400'],
+        ['404', '404'],
+        ['413', '413'],
       ],
     );
     assert.ok(

@@ -31,6 +31,12 @@ export const PROBE_REQUESTS: readonly { name: string; request: string }[] = [
     request: 'GET http://tracknum/healthz HTTP/1.1\r\nHost: tracknum\r\n\r\n',
   },
   { name: 'HTTP/1.1 without Host', request: 'GET /healthz HTTP/1.1\r\n\r\n' },
+  { name: '/metrics (kept inside)', request: 'GET /metrics HTTP/1.1\r\nHost: tracknum\r\n\r\n' },
+  {
+    name: 'a body over 1 MiB, by Content-Length',
+    request:
+      'POST /tracking-numbers HTTP/1.1\r\nHost: tracknum\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{"orders":[',
+  },
   {
     name: 'two differing Content-Length headers',
     request: 'POST /healthz HTTP/1.1\r\nHost: tracknum\r\nContent-Length: 3\r\nContent-Length: 10\r\n\r\nabcdefghij',

@@ -5856,6 +5856,96 @@ export const API_SCHEMAS = {
                             "code"
                         ]
                     },
+                    UNAUTHORIZED: {
+                        type: "object",
+                        properties: {
+                            type: {
+                                "const": "urn:tracknum:problem:unauthorized",
+                                description: "urn:tracknum:problem: and the code in kebab case: stable."
+                            },
+                            title: {
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
+                            },
+                            status: {
+                                "const": 401
+                            },
+                            detail: {
+                                type: "string",
+                                description: "For humans; may be reworded."
+                            },
+                            code: {
+                                "const": "UNAUTHORIZED"
+                            }
+                        },
+                        required: [
+                            "type",
+                            "title",
+                            "status",
+                            "detail",
+                            "code"
+                        ]
+                    },
+                    FORBIDDEN: {
+                        type: "object",
+                        properties: {
+                            type: {
+                                "const": "urn:tracknum:problem:forbidden",
+                                description: "urn:tracknum:problem: and the code in kebab case: stable."
+                            },
+                            title: {
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
+                            },
+                            status: {
+                                "const": 403
+                            },
+                            detail: {
+                                type: "string",
+                                description: "For humans; may be reworded."
+                            },
+                            code: {
+                                "const": "FORBIDDEN"
+                            }
+                        },
+                        required: [
+                            "type",
+                            "title",
+                            "status",
+                            "detail",
+                            "code"
+                        ]
+                    },
+                    QUOTA_EXCEEDED: {
+                        type: "object",
+                        properties: {
+                            type: {
+                                "const": "urn:tracknum:problem:quota-exceeded",
+                                description: "urn:tracknum:problem: and the code in kebab case: stable."
+                            },
+                            title: {
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
+                            },
+                            status: {
+                                "const": 429
+                            },
+                            detail: {
+                                type: "string",
+                                description: "For humans; may be reworded."
+                            },
+                            code: {
+                                "const": "QUOTA_EXCEEDED"
+                            }
+                        },
+                        required: [
+                            "type",
+                            "title",
+                            "status",
+                            "detail",
+                            "code"
+                        ]
+                    },
                     INTERNAL: {
                         type: "object",
                         properties: {
@@ -5901,6 +5991,9 @@ export const API_SCHEMAS = {
                     "URI_TOO_LONG",
                     "HEADERS_TOO_LARGE",
                     "NOT_ISSUING",
+                    "UNAUTHORIZED",
+                    "FORBIDDEN",
+                    "QUOTA_EXCEEDED",
                     "INTERNAL"
                 ],
                 description: "Every problem, by code."
