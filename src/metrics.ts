@@ -382,7 +382,7 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   family(
     'tracknum_validation_failures_total',
     'counter',
-    'Rejected order parameters, of GET /next-tracking-number queries and batch orders.',
+    'Rejected order parameters, of GET /next-tracking-number queries and batch orders (those listed in the answers: at most 100 a request).',
   );
   VALIDATED.forEach((parameter, p) =>
     lines.push(`tracknum_validation_failures_total{parameter="${parameter}"} ${sum(values, workers, INVALID + p)}`),

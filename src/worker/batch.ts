@@ -17,7 +17,6 @@
  * down the one issuing path (issueOrders.ts).
  */
 import { BATCH_LIMITS, readBatchRequest, type BodyProblem } from '../validation/batchRequest.js';
-import { parseJson } from '../validation/json.js';
 import { parameterIndex } from '../validation/orderParameters.js';
 import { ANSWERED_LATER, type Handler, type RouteContext } from './context.js';
 import { batchAnswerBody } from './issuedAnswer.js';
@@ -150,7 +149,8 @@ const BATCH: IssuingRoute<BodyProblem> = {
   invalid: 'INVALID_BODY',
   // "/orders/3/weight" counts for weight; anything else as 'other'.
   slotOf: (problem) => parameterIndex(problem.pointer.slice(problem.pointer.lastIndexOf('/') + 1)),
-  describe: (problem) => `${problem.pointer}: ${problem.detail}`,
+  // The body itself (pointer ""): the detail says so.
+  describe: (problem) => (problem.pointer === '' ? problem.detail : `${problem.pointer}: ${problem.detail}`),
   count: (context, numbers) => context.counters.batchIssued(numbers),
   body: batchAnswerBody,
 };
@@ -164,12 +164,13 @@ function issueBatch(res: HttpResponse, context: RouteContext, body: Uint8Array):
   } catch {
     return replies.problem(res, 'MALFORMED_JSON', { detail: 'the body is not valid UTF-8' });
   }
-  const parsed = parseJson(text);
-  if (!parsed.ok) {
+  const read = readBatchRequest(text);
+  if ('syntax' in read) {
+    const { message, offset } = read.syntax;
     return replies.problem(res, 'MALFORMED_JSON', {
-      detail: `the body is not JSON: ${parsed.message} (at character ${parsed.offset})`,
-      extensions: { offset: parsed.offset },
+      detail: `the body is not JSON: ${message} (at character ${offset})`,
+      extensions: { offset },
     });
   }
-  return issueOrders(res, context, BATCH, readBatchRequest(parsed.value));
+  return issueOrders(res, context, BATCH, read);
 }

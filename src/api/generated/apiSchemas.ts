@@ -5617,7 +5617,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "UNSUPPORTED_MEDIA_TYPE"
@@ -5646,7 +5647,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "CONTENT_TOO_LARGE"
@@ -5675,7 +5677,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "BODY_TIMEOUT"
@@ -5710,7 +5713,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "NOT_FOUND"
@@ -5739,7 +5743,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "METHOD_NOT_ALLOWED"
@@ -5768,7 +5773,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "URI_TOO_LONG"
@@ -5797,7 +5803,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "HEADERS_TOO_LARGE"
@@ -5826,7 +5833,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "NOT_ISSUING"
@@ -5855,7 +5863,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "INTERNAL"
@@ -5903,7 +5912,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "INVALID_PARAMETERS"
@@ -5914,7 +5924,13 @@ export const API_SCHEMAS = {
                             $ref: "#/components/schemas/ParameterProblem"
                         },
                         minItems: 1,
-                        description: "One per offending parameter, all of them, in the order of the parameters."
+                        maxItems: 100,
+                        description: "One per offending parameter, in the order of the parameters: the first 100 at most (and within the answer's 64 KiB)."
+                    },
+                    errors_not_listed: {
+                        type: "integer",
+                        minimum: 1,
+                        description: "Present when more problems were found than `errors` lists: how many it leaves out."
                     }
                 },
                 required: [
@@ -5962,7 +5978,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "INVALID_BODY"
@@ -5973,7 +5990,13 @@ export const API_SCHEMAS = {
                             $ref: "#/components/schemas/BodyProblem"
                         },
                         minItems: 1,
-                        description: "Every problem of the body, each at its JSON Pointer."
+                        maxItems: 100,
+                        description: "The problems of the body, each at its JSON Pointer: the first 100 at most (and within the answer's 64 KiB)."
+                    },
+                    errors_not_listed: {
+                        type: "integer",
+                        minimum: 1,
+                        description: "Present when more problems were found than `errors` lists: how many it leaves out (reading stops at the 1,001st order or the 10,001st number: what follows is not counted)."
                     }
                 },
                 required: [
@@ -5991,7 +6014,7 @@ export const API_SCHEMAS = {
                 properties: {
                     pointer: {
                         type: "string",
-                        description: "RFC 6901 JSON Pointer to the offending value in the body (\"\" for the body itself)."
+                        description: "RFC 6901 JSON Pointer to the offending value in the body (\"\" for the body itself; a member whose name is over 100 characters is located at its object)."
                     },
                     detail: {
                         type: "string",
@@ -5999,7 +6022,8 @@ export const API_SCHEMAS = {
                     },
                     value: {
                         type: "string",
-                        description: "The value as received, when it is a string or a number (a number as written), at most 100 characters."
+                        maxLength: 100,
+                        description: "The value as received, at most 100 characters: a JSON string's content, or a JSON number's text as written, as a string (0 gives \"0\", 12.50 gives \"12.50\"); absent for other types."
                     }
                 },
                 required: [
@@ -6022,7 +6046,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "MALFORMED_JSON"
@@ -6057,7 +6082,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "MALFORMED_TRACKING_NUMBER"
@@ -6106,7 +6132,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "CHECK_CHARACTER_MISMATCH"
