@@ -5692,6 +5692,36 @@ export const API_SCHEMAS = {
                             "code"
                         ]
                     },
+                    BODY_BUDGET_EXHAUSTED: {
+                        type: "object",
+                        properties: {
+                            type: {
+                                "const": "urn:tracknum:problem:body-budget-exhausted",
+                                description: "urn:tracknum:problem: and the code in kebab case: stable."
+                            },
+                            title: {
+                                "const": "Request-body memory budget exhausted"
+                            },
+                            status: {
+                                "const": 503
+                            },
+                            detail: {
+                                type: "string",
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
+                            },
+                            code: {
+                                "const": "BODY_BUDGET_EXHAUSTED"
+                            }
+                        },
+                        required: [
+                            "type",
+                            "title",
+                            "status",
+                            "detail",
+                            "code"
+                        ]
+                    },
                     MALFORMED_TRACKING_NUMBER: {
                         $ref: "#/components/schemas/ProblemMALFORMED_TRACKING_NUMBER"
                     },
@@ -5886,6 +5916,7 @@ export const API_SCHEMAS = {
                     "UNSUPPORTED_MEDIA_TYPE",
                     "CONTENT_TOO_LARGE",
                     "BODY_TIMEOUT",
+                    "BODY_BUDGET_EXHAUSTED",
                     "MALFORMED_TRACKING_NUMBER",
                     "CHECK_CHARACTER_MISMATCH",
                     "NOT_FOUND",
