@@ -184,15 +184,17 @@ describe('readBatchRequest: problems, all at once, at their pointers', () => {
   });
 
   it(`refuses more than ${BATCH_LIMITS.maxOrders} orders and more than ${BATCH_LIMITS.maxNumbers} numbers, with the problems read before`, () => {
-    const many = problemsOf(body(...Array.from({ length: 1001 }, () => EXAMPLE_ORDER)));
+    // The 1,001st order is not read: its problems are not reported.
+    const many = problemsOf(body(...Array.from({ length: 1000 }, () => EXAMPLE_ORDER), { weight: 'x' }, 7));
     assert.deepEqual(
       many.map((p) => p.pointer),
       ['/orders'],
     );
     assert.match(many[0]!.detail, /reading stopped at \/orders\/1000\)/);
     const numbers = problemsOf(
-      body({ weight: '0' }, { ...EXAMPLE_ORDER, parcels: 6000 }, { ...EXAMPLE_ORDER, parcels: 4001 }),
+      body({ weight: '0' }, { ...EXAMPLE_ORDER, parcels: 6000 }, { ...EXAMPLE_ORDER, parcels: 4001 }, { weight: 'x' }),
     );
+    assert.ok(!numbers.some((p) => p.pointer.startsWith('/orders/3')), 'the order after the limit is not read');
     assert.equal(numbers[0]!.pointer, '/orders');
     // The invalid first order asks for one number (parcels' default): 1 + 6000 + 4001.
     assert.match(
@@ -203,5 +205,28 @@ describe('readBatchRequest: problems, all at once, at their pointers', () => {
     assert.ok(read(body({ ...EXAMPLE_ORDER, parcels: 6000 }, { ...EXAMPLE_ORDER, parcels: 4000 })).ok);
     // The parcels of an order that is otherwise invalid count as well.
     assert.match(problemsOf(body({ parcels: 10_000 }, { parcels: 1 }))[0]!.detail, /10001 up to \/orders\/1,/);
+  });
+
+  it('locates a member whose name is over 100 characters at its object, its name cut in the detail', () => {
+    const name = 'n'.repeat(500_000);
+    // Members of the body are listed before the problems of its orders.
+    const [top, order] = problemsOf(`{"orders":[${orderWith({ [name]: '1' })}],${JSON.stringify(name)}:1}`);
+    assert.equal(top!.pointer, '');
+    assert.equal(order!.pointer, '/orders/0');
+    assert.match(order!.detail, /^unknown member "n{100}"\.\.\. of 500000 characters \(an order has/);
+    assert.ok(JSON.stringify(order).length < 400);
+    const exactly = problemsOf(`{"orders":[${orderWith({ ['m'.repeat(100)]: '1' })}]}`);
+    assert.equal(exactly[0]!.pointer, `/orders/0/${'m'.repeat(100)}`);
+  });
+
+  it('lists the first 100 problems and counts the others', () => {
+    const result = read(body(...Array.from({ length: 300 }, () => ({ ...EXAMPLE_ORDER, weight: '0', parcels: 0 }))));
+    assert.ok(!result.ok);
+    assert.equal(result.problems.length, 100);
+    assert.equal(result.notListed, 500);
+    assert.deepEqual(
+      result.problems.slice(0, 3).map((p) => p.pointer),
+      ['/orders/0/weight', '/orders/0/parcels', '/orders/1/weight'],
+    );
   });
 });
