@@ -63,6 +63,13 @@ export const ERRORS = {
     when: 'The body did not arrive in time; the connection is closed.',
     routes: ['batch'],
   },
+  BODY_BUDGET_EXHAUSTED: {
+    status: 503,
+    title: 'Request-body memory budget exhausted',
+    when: 'Request bodies still arriving hold all the memory this instance sets aside for them: retry shortly or use another instance. The connection is closed.',
+    routes: ['batch'],
+    headers: { 'Retry-After': 'Seconds to wait before retrying.' },
+  },
   MALFORMED_TRACKING_NUMBER: {
     status: 400,
     title: 'Malformed tracking number',

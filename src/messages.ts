@@ -20,6 +20,8 @@ export interface WorkerSettings {
   control: SharedArrayBuffer;
   /** Counters of the primary and every worker (see metrics.ts). */
   counters: SharedArrayBuffer;
+  /** The memory budget for request bodies, shared by all workers (see core/bodyBudget.ts). */
+  bodyBudget: SharedArrayBuffer;
   /** How many workers there are, for /metrics. */
   workers: number;
   host: string;

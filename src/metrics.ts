@@ -17,6 +17,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import type { BodyBudget } from './core/bodyBudget.js';
 import { leaseTrustedForMs, readGeneration, readLimit, readNodeId, type ControlBlock } from './core/controlBlock.js';
 import { issuingSecondsLeft, notIssuingReason } from './core/issuing.js';
 import { MAX_NODE_ID, MAX_SECOND, secondOf } from './core/layout.js';
@@ -48,7 +49,8 @@ const REQUESTS = 0;
 const ISSUED = REQUESTS + ROUTES.length * STATUS_LABELS.length;
 const BATCHES = ISSUED + 1;
 const BATCH_NUMBERS = BATCHES + 1;
-const INVALID = BATCH_NUMBERS + 1;
+const BODY_BUDGET_REFUSALS = BATCH_NUMBERS + 1;
+const INVALID = BODY_BUDGET_REFUSALS + 1;
 const LATENCY = INVALID + VALIDATED.length; // one per bucket, then +Inf
 const LATENCY_SUM = LATENCY + LATENCY_BUCKETS.length + 1;
 const WORKER_FIELDS = LATENCY_SUM + 1;
@@ -124,6 +126,11 @@ export class WorkerMetrics {
     this.#values[this.#base + ISSUED]! += numbers;
     this.#values[this.#base + BATCHES]! += 1;
     this.#values[this.#base + BATCH_NUMBERS]! += numbers;
+  }
+
+  /** A request refused because its body would pass the body budget. */
+  bodyBudgetRefused(): void {
+    this.#values[this.#base + BODY_BUDGET_REFUSALS]! += 1;
   }
 
   /** A validation failure naming ORDER_PARAMETER_NAMES[parameter], or -1 for an unknown or malformed one. */
@@ -329,6 +336,8 @@ function issuedByWorker(buffer: SharedArrayBuffer, workers: number): number[] {
 
 export interface InstanceState {
   control: ControlBlock;
+  /** The memory budget for request bodies. */
+  bodyBudget: BodyBudget;
   workers: number;
   /** Unix ms. */
   wallMs: number;
@@ -439,9 +448,24 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   if (state.clients !== undefined) renderClients(lines, family, state.clients, workers);
 
   family(
+    'tracknum_body_bytes_held',
+    'gauge',
+    'Bytes of request bodies still arriving held in memory, all workers together (counted against the body budget).',
+  );
+  lines.push(`tracknum_body_bytes_held ${state.bodyBudget.held}`);
+  family('tracknum_body_budget_bytes', 'gauge', 'The body budget: bytes of request bodies that may be held at once.');
+  lines.push(`tracknum_body_budget_bytes ${state.bodyBudget.limit}`);
+  family(
+    'tracknum_body_budget_refusals_total',
+    'counter',
+    'Requests refused (503 BODY_BUDGET_EXHAUSTED) because their body would pass the body budget.',
+  );
+  lines.push(`tracknum_body_budget_refusals_total ${sum(values, workers, BODY_BUDGET_REFUSALS)}`);
+
+  family(
     'tracknum_validation_failures_total',
     'counter',
-    'Rejected order parameters, of GET /next-tracking-number queries and batch orders.',
+    'Rejected order parameters, of GET /next-tracking-number queries and batch orders (those listed in the answers: at most 100 a request).',
   );
   VALIDATED.forEach((parameter, p) =>
     lines.push(`tracknum_validation_failures_total{parameter="${parameter}"} ${sum(values, workers, INVALID + p)}`),

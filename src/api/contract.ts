@@ -10,6 +10,7 @@ import type { CountryCode } from '../validation/countryCodes.js';
 import type { BodyProblem, Parcels } from '../validation/batchRequest.js';
 import type { JsonOrderFields, Order } from '../validation/orderParameters.js';
 import type { ParameterProblem } from '../validation/orderQuery.js';
+import type { MAX_LISTED_PROBLEMS } from '../validation/problemList.js';
 
 /** Two letters of origin, a key-generation character, 12 characters of body, a check character. */
 type TrackingNumber = string & tags.Pattern<'^[A-Z]{2}[0-9A-Z]{14}$'>;
@@ -105,12 +106,16 @@ type Kebab<S extends string> = S extends `${infer Head}_${infer Tail}`
 /** The extension members of the problems that have some. */
 interface ProblemExtensions {
   INVALID_PARAMETERS: {
-    /** One per offending parameter, all of them, in the order of the parameters. */
-    errors: ParameterProblem[] & tags.MinItems<1>;
+    /** One per offending parameter, in the order of the parameters: the first 100 at most (and within the answer's 64 KiB). */
+    errors: ParameterProblem[] & tags.MinItems<1> & tags.MaxItems<typeof MAX_LISTED_PROBLEMS>;
+    /** Present when more problems were found than `errors` lists: how many it leaves out. */
+    errors_not_listed?: number & tags.Type<'uint32'> & tags.Minimum<1>;
   };
   INVALID_BODY: {
-    /** Every problem of the body, each at its JSON Pointer. */
-    errors: BodyProblem[] & tags.MinItems<1>;
+    /** The problems of the body, each at its JSON Pointer: the first 100 at most (and within the answer's 64 KiB). */
+    errors: BodyProblem[] & tags.MinItems<1> & tags.MaxItems<typeof MAX_LISTED_PROBLEMS>;
+    /** Present when more problems were found than `errors` lists: how many it leaves out (reading stops at the 1,001st order or the 10,001st number: what follows is not counted). */
+    errors_not_listed?: number & tags.Type<'uint32'> & tags.Minimum<1>;
   };
   MALFORMED_JSON: {
     /** Where the JSON went wrong: a character offset in the body (absent when the body is not UTF-8). */
@@ -133,8 +138,8 @@ type Problem<C extends ClientErrorCode> = {
   /** The error in a few words, for humans: may be reworded (match on `code` or `type`). */
   title: string;
   status: (typeof ERRORS)[C]['status'];
-  /** For humans; may be reworded. */
-  detail: string;
+  /** For humans; may be reworded. At most 1,000 characters. */
+  detail: string & tags.MaxLength<1000>;
   code: C;
 } & (C extends keyof ProblemExtensions ? ProblemExtensions[C] : unknown);
 

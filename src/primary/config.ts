@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_BODY_BUDGET_BYTES } from '../core/bodyBudget.js';
 import { NUMBER_FORMATS, type NumberFormat } from '../core/numberFormat.js';
 import { MAX_NODE_ID } from '../core/layout.js';
 import { MIN_LEASE_TTL_SECONDS } from '../core/leaseTiming.js';
@@ -23,6 +24,8 @@ export interface Config {
   /** Embedded mode only. */
   stateDir: string;
   reserveSeconds: number;
+  /** Bytes of request bodies all workers may hold in memory at once (the body budget; set in MiB). */
+  bodyMemoryBudgetBytes: number;
   /** Seconds between SIGTERM (readiness false) and closing the listeners. */
   shutdownDelaySeconds: number;
   logLevel: string;
@@ -49,6 +52,9 @@ interface Setting {
   /** The default, as help prints it; '' when there is none. */
   default: (env: NodeJS.ProcessEnv) => string;
 }
+
+/** Bytes in a MiB, the unit of BODY_MEMORY_BUDGET. */
+const MIB = 1024 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /**
@@ -106,6 +112,13 @@ const SETTINGS = {
     value: 'N',
     describe: 'seconds to go on serving, not ready, after SIGTERM, so load balancers move away first',
     default: () => '0',
+  },
+  bodyMemoryBudget: {
+    flag: 'body-memory-budget',
+    env: 'BODY_MEMORY_BUDGET',
+    value: 'MIB',
+    describe: 'MiB of request bodies held in memory at once, all workers together; past it, 503',
+    default: () => '64',
   },
   logLevel: {
     flag: 'log-level',
@@ -311,6 +324,7 @@ export function loadConfig(
     stateDir: raw('stateDir').text,
     reserveSeconds: integer('reserveSeconds', 5, 3600),
     shutdownDelaySeconds: integer('shutdownDelaySeconds', 0, 60),
+    bodyMemoryBudgetBytes: integer('bodyMemoryBudget', 1, Math.floor(MAX_BODY_BUDGET_BYTES / MIB)) * MIB,
     logLevel: raw('logLevel').text,
     logRequests: integer('logRequests', 0, 1) === 1,
     numberFormat: raw('numberFormat').text as NumberFormat,

@@ -3,6 +3,7 @@
  * workers, and shuts down in order: not ready, stop issuing, drain, persist,
  * release.
  */
+import { BodyBudget, createBodyBudget } from '../core/bodyBudget.js';
 import { createControlBlock, markDraining, markLeaving } from '../core/controlBlock.js';
 import { MAX_SECOND, secondOf, unixMsOfSecond } from '../core/layout.js';
 import { monotonicMs } from '../core/monotonicClock.js';
@@ -91,13 +92,21 @@ export async function startPrimary(config: Config, workerUrl: URL, log: Logger):
     etcd && { leaseTtlSeconds: config.etcd!.leaseTtlSeconds, countHeldNodeIds: () => etcd.countHeldNodeIds() },
   );
 
+  const bodyBudget = createBodyBudget(config.bodyMemoryBudgetBytes, config.workers);
+  const budget = new BodyBudget(bodyBudget);
   const pool = new WorkerPool({
     count: config.workers,
     workerUrl,
-    onRestart: () => metrics.workerRestarted(),
+    onRestart: (index) => {
+      metrics.workerRestarted();
+      // What the dead worker's requests held is free again.
+      const bytes = budget.reclaim(index);
+      if (bytes > 0) log.warn({ worker: index, bytes }, 'body budget held by the dead worker given back');
+    },
     settings: {
       control: control.buffer,
       counters,
+      bodyBudget,
       workers: config.workers,
       host: config.host,
       port,

@@ -17,8 +17,8 @@ export interface WorkerPoolOptions {
   log: Logger;
   /** The worker thread's module. */
   workerUrl: URL;
-  /** Called each time a worker that died is restarted, for /metrics. */
-  onRestart?: () => void;
+  /** Called each time worker `index` died, before it is restarted: for /metrics, and what it held. */
+  onRestart?: (index: number) => void;
 }
 
 export class WorkerPool {
@@ -96,7 +96,7 @@ export class WorkerPool {
         }
         if (this.#stopping) return;
         this.restarts += 1;
-        this.#options.onRestart?.();
+        this.#options.onRestart?.(index);
         log.warn({ worker: index, code, restarts: this.restarts }, 'worker exited; restarting it');
         const timer = setTimeout(() => {
           this.#restartTimers.delete(timer);

@@ -1,33 +1,25 @@
 /**
  * A strict JSON (RFC 8259) reader for request bodies: it accepts exactly what
  * JSON.parse accepts (tests compare the two on generated and mutated texts),
- * but keeps what JSON.parse throws away:
- * - an object's members in order, duplicates included, so that the reader of
- *   the request can refuse a duplicate key at its JSON Pointer;
- * - a number's text as written (`1.10` stays `1.10`, `1e400` is not Infinity),
- *   so that a weight sent as a number obeys the same rules as the string.
- * Nesting is limited (MAX_DEPTH): bodies are read by recursion.
+ * but reads by pulling (JsonReader): the reader of a request walks the body
+ * value by value and member by member, so that it
+ * - sees an object's members in order, duplicates included, and can refuse a
+ *   duplicate key at its JSON Pointer;
+ * - gets a number's text as written (`1.10` stays `1.10`, `1e400` is not
+ *   Infinity), so that a weight sent as a number obeys the same rules as the
+ *   string;
+ * - builds only what it needs, checks the syntax of the rest without building
+ *   it (skip), and stops where the request's limits say so: the work a body
+ *   costs is bounded by those limits, not by how much the body holds.
+ * Nesting is limited (MAX_DEPTH): values are skipped by recursion.
  *
  * Why not a package: the JSON readers that report duplicate keys are either
  * lenient (comments, trailing commas) or throw at the first duplicate without
- * its position; a small exact reader, checked against JSON.parse, is less to
- * trust.
+ * its position, and none stops where its caller likes; a small exact reader,
+ * checked against JSON.parse, is less to trust.
  */
 
-/** A JSON number, as written. */
-export class JsonNumber {
-  constructor(readonly text: string) {}
-}
-
-/** A JSON object: its members in order, duplicates kept. */
-export class JsonObject {
-  readonly names: string[] = [];
-  readonly values: JsonValue[] = [];
-}
-
-export type JsonValue = string | JsonNumber | boolean | null | JsonValue[] | JsonObject;
-
-export type JsonResult = { ok: true; value: JsonValue } | { ok: false; offset: number; message: string };
+export type JsonResult<T> = { ok: true; value: T } | { ok: false; offset: number; message: string };
 
 /** Deepest nesting of arrays and objects read: far more than any request needs. */
 const MAX_DEPTH = 32;
@@ -41,15 +33,14 @@ class JsonSyntaxError extends Error {
   }
 }
 
-/** Parses `text` (already decoded from UTF-8). Never throws. */
-export function parseJson(text: string): JsonResult {
-  const reader = new Reader(text);
+/**
+ * Runs `read`, which pulls what it wants from a reader of `text` (already
+ * decoded from UTF-8): the whole text, or a part of it, as it may stop early.
+ * A syntax error becomes its offset and message; nothing else is caught.
+ */
+export function readJson<T>(text: string, read: (reader: JsonReader) => T): JsonResult<T> {
   try {
-    reader.skipWhitespace();
-    const value = reader.value(0);
-    reader.skipWhitespace();
-    if (reader.at < text.length) reader.fail('unexpected text after the JSON value');
-    return { ok: true, value };
+    return { ok: true, value: read(new JsonReader(text)) };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return { ok: false, offset: error.offset, message: error.message };
     throw error;
@@ -58,11 +49,38 @@ export function parseJson(text: string): JsonResult {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const COMMA = 44;
+const COLON = 58;
 
-class Reader {
+/** What the next value is, from its first character. */
+export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'other';
+
+/**
+ * A pull reader: its caller walks the text value by value and member by
+ * member, reading the strings and numbers it needs (string(), number()),
+ * checking the syntax of what it does not without building it (skip()), and
+ * stopping where it likes. Every method throws a syntax error (caught by
+ * readJson) where the text stops being JSON; each leaves the reader after the
+ * whitespace that follows what it read.
+ *
+ * `depth` is the nesting of the value being read: 0 for the whole text, 1 for
+ * a member of the outermost object, and so on; a container deeper than
+ * MAX_DEPTH is refused. An object is walked as:
+ *
+ *     if (reader.openObject(depth)) do { name = reader.memberName(); ...the value... } while (reader.nextMember());
+ *
+ * and an array the same way with openArray() and nextElement().
+ */
+export class JsonReader {
   at = 0;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    this.skipWhitespace();
+  }
 
   fail(message: string, offset = this.at): never {
     throw new JsonSyntaxError(offset, message);
@@ -79,70 +97,128 @@ class Reader {
     this.at = at;
   }
 
-  value(depth: number): JsonValue {
+  /** What the next value is (anything but an object, an array, a string or a number is 'other'). */
+  peek(): JsonKind {
     const code = this.text.charCodeAt(this.at);
-    if (code === QUOTE) return this.string();
-    if (code === 123) return this.object(depth + 1); // {
-    if (code === 91) return this.array(depth + 1); // [
-    if (code === 45 || (code >= 48 && code <= 57)) return this.number(); // - 0-9
-    if (this.text.startsWith('true', this.at)) return this.literal(4, true);
-    if (this.text.startsWith('false', this.at)) return this.literal(5, false);
-    if (this.text.startsWith('null', this.at)) return this.literal(4, null);
-    return this.fail(Number.isNaN(code) ? 'unexpected end of the body: expected a value' : 'expected a value');
+    if (code === OPEN_BRACE) return 'object';
+    if (code === OPEN_BRACKET) return 'array';
+    if (code === QUOTE) return 'string';
+    if (code === 45 || (code >= 48 && code <= 57)) return 'number';
+    return 'other';
   }
 
-  literal<T>(length: number, value: T): T {
-    this.at += length;
+  /** Checks that nothing but whitespace follows. */
+  end(): void {
+    if (this.at < this.text.length) this.fail('unexpected text after the JSON value');
+  }
+
+  /** Checks a whole value, keeping nothing of it. */
+  skip(depth: number): void {
+    switch (this.peek()) {
+      case 'string':
+        this.skipString();
+        return;
+      case 'number':
+        this.at = this.numberEnd();
+        this.skipWhitespace();
+        return;
+      case 'object':
+        if (this.openObject(depth)) {
+          do {
+            if (this.text.charCodeAt(this.at) !== QUOTE)
+              this.fail('expected a member name (a string in double quotes)');
+            this.skipString();
+            this.colon();
+            this.skip(depth + 1);
+          } while (this.nextMember());
+        }
+        return;
+      case 'array':
+        if (this.openArray(depth)) {
+          do this.skip(depth + 1);
+          while (this.nextElement());
+        }
+        return;
+      case 'other':
+        this.literal();
+    }
+  }
+
+  /** Reads `true`, `false` or `null`. */
+  literal(): boolean | null {
+    const text = this.text;
+    let value: boolean | null;
+    if (text.startsWith('true', this.at)) value = true;
+    else if (text.startsWith('false', this.at)) value = false;
+    else if (text.startsWith('null', this.at)) value = null;
+    else return this.fail(this.at >= text.length ? 'unexpected end of the body: expected a value' : 'expected a value');
+    this.at += value === false ? 5 : 4;
+    this.skipWhitespace();
     return value;
   }
 
-  object(depth: number): JsonObject {
-    if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
-    const object = new JsonObject();
+  /** Enters an object; true when it has members (read them), false when it is empty (and already left). */
+  openObject(depth: number): boolean {
+    if (depth + 1 > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
     this.at++; // {
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.at) === 125) {
-      this.at++;
-      return object;
-    }
-    for (;;) {
-      if (this.text.charCodeAt(this.at) !== QUOTE) this.fail('expected a member name (a string in double quotes)');
-      object.names.push(this.string());
-      this.skipWhitespace();
-      if (this.text.charCodeAt(this.at) !== 58) this.fail("expected ':' after a member name");
-      this.at++;
-      this.skipWhitespace();
-      object.values.push(this.value(depth));
-      this.skipWhitespace();
-      const code = this.text.charCodeAt(this.at);
-      this.at++;
-      if (code === 125) return object; // }
-      if (code !== 44) this.fail("expected ',' or '}' after an object member", this.at - 1);
-      this.skipWhitespace();
-    }
+    if (this.text.charCodeAt(this.at) !== CLOSE_BRACE) return true;
+    this.at++;
+    this.skipWhitespace();
+    return false;
   }
 
-  array(depth: number): JsonValue[] {
-    if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
-    const array: JsonValue[] = [];
+  /** A member's name, and the ':' after it: the reader is then at the member's value. */
+  memberName(): string {
+    if (this.text.charCodeAt(this.at) !== QUOTE) this.fail('expected a member name (a string in double quotes)');
+    const name = this.string();
+    this.colon();
+    return name;
+  }
+
+  /** After a member's value: true when another member follows, false at the end of the object (left). */
+  nextMember(): boolean {
+    return this.next(CLOSE_BRACE, "expected ',' or '}' after an object member");
+  }
+
+  /** Enters an array; true when it has elements (read them), false when it is empty (and already left). */
+  openArray(depth: number): boolean {
+    if (depth + 1 > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
     this.at++; // [
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.at) === 93) {
-      this.at++;
-      return array;
-    }
-    for (;;) {
-      array.push(this.value(depth));
-      this.skipWhitespace();
-      const code = this.text.charCodeAt(this.at);
-      this.at++;
-      if (code === 93) return array; // ]
-      if (code !== 44) this.fail("expected ',' or ']' after an array element", this.at - 1);
-      this.skipWhitespace();
-    }
+    if (this.text.charCodeAt(this.at) !== CLOSE_BRACKET) return true;
+    this.at++;
+    this.skipWhitespace();
+    return false;
   }
 
+  /** After an element: true when another element follows, false at the end of the array (left). */
+  nextElement(): boolean {
+    return this.next(CLOSE_BRACKET, "expected ',' or ']' after an array element");
+  }
+
+  private next(close: number, message: string): boolean {
+    const code = this.text.charCodeAt(this.at);
+    this.at++;
+    if (code !== close && code !== COMMA) this.fail(message, this.at - 1);
+    this.skipWhitespace();
+    return code === COMMA;
+  }
+
+  private colon(): void {
+    if (this.text.charCodeAt(this.at) !== COLON) this.fail("expected ':' after a member name");
+    this.at++;
+    this.skipWhitespace();
+  }
+
+  /** Reads a string. */
   string(): string {
+    const value = this.stringValue();
+    this.skipWhitespace();
+    return value;
+  }
+
+  private stringValue(): string {
     const text = this.text;
     const start = this.at + 1;
     // Fast path: no escape before the closing quote.
@@ -156,67 +232,63 @@ class Reader {
       if (code < 0x20) this.fail('unescaped control character in a string', at);
       if (Number.isNaN(code)) this.fail('unterminated string', this.at);
     }
-    let value = '';
+    // Escapes: checked here, then decoded by JSON.parse, which reads such a string exactly as this reader does.
+    const quote = this.at;
+    const end = this.stringEnd();
+    this.at = end + 1;
+    return JSON.parse(text.slice(quote, end + 1)) as string;
+  }
+
+  /** Checks a string, keeping nothing of it. */
+  private skipString(): void {
+    this.at = this.stringEnd() + 1;
+    this.skipWhitespace();
+  }
+
+  /** Checks the string that starts here, and returns the index of its closing quote. */
+  private stringEnd(): number {
+    const text = this.text;
+    const start = this.at + 1;
     let at = start;
-    let copyFrom = start;
     for (;;) {
       const code = text.charCodeAt(at);
-      if (code === QUOTE) {
-        this.at = at + 1;
-        return value + text.slice(copyFrom, at);
-      }
+      if (code === QUOTE) return at;
       if (Number.isNaN(code)) this.fail('unterminated string', start - 1);
       if (code < 0x20) this.fail('unescaped control character in a string', at);
-      if (code !== BACKSLASH) {
-        at++;
-        continue;
-      }
-      value += text.slice(copyFrom, at);
-      const escape = text.charCodeAt(at + 1);
-      switch (escape) {
-        case QUOTE:
-          value += '"';
-          break;
-        case BACKSLASH:
-          value += '\\';
-          break;
-        case 47:
-          value += '/';
-          break;
-        case 98:
-          value += '\b';
-          break;
-        case 102:
-          value += '\f';
-          break;
-        case 110:
-          value += '\n';
-          break;
-        case 114:
-          value += '\r';
-          break;
-        case 116:
-          value += '\t';
-          break;
-        case 117: {
-          const hex = text.slice(at + 2, at + 6);
-          if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail('a \\u escape needs 4 hex digits', at);
-          value += String.fromCharCode(parseInt(hex, 16));
-          at += 4;
-          break;
-        }
-        default:
-          this.fail('invalid escape in a string', at);
-      }
-      at += 2;
-      copyFrom = at;
+      at += code === BACKSLASH ? this.escapeLength(at) : 1;
     }
   }
 
-  number(): JsonNumber {
+  /** The length of the escape whose backslash is at `at` (2, or 6 for \\u and its 4 hex digits), checked. */
+  private escapeLength(at: number): number {
     const text = this.text;
+    const escape = text.charCodeAt(at + 1);
+    if (escape !== 117) {
+      if (!ESCAPES.has(escape)) this.fail('invalid escape in a string', at);
+      return 2;
+    }
+    for (let digit = at + 2; digit < at + 6; digit++) {
+      const code = text.charCodeAt(digit);
+      const letter = code | 0x20; // a-f, or A-F in lower case
+      if (!((code >= 48 && code <= 57) || (letter >= 97 && letter <= 102))) {
+        this.fail('a \\u escape needs 4 hex digits', at);
+      }
+    }
+    return 6;
+  }
+
+  /** Reads a number: its text, as written. */
+  number(): string {
     const start = this.at;
-    let at = start;
+    this.at = this.numberEnd();
+    const number = this.text.slice(start, this.at);
+    this.skipWhitespace();
+    return number;
+  }
+
+  private numberEnd(): number {
+    const text = this.text;
+    let at = this.at;
     if (text.charCodeAt(at) === 45) at++; // -
     const first = text.charCodeAt(at);
     if (first === 48) at++;
@@ -236,10 +308,12 @@ class Reader {
       if (end === at) this.fail('expected a digit in the exponent', end);
       at = end;
     }
-    this.at = at;
-    return new JsonNumber(text.slice(start, at));
+    return at;
   }
 }
+
+/** The characters that may follow a backslash, \\u aside: " \\ / b f n r t. */
+const ESCAPES = new Set([...'"\\/bfnrt'].map((character) => character.charCodeAt(0)));
 
 /** Index after the run of ASCII digits starting at `at`. */
 function digits(text: string, at: number): number {

@@ -110,10 +110,10 @@ export function requiredDetail(name: string): string {
   return `${name} is required`;
 }
 
-/** At most MAX_ECHOED_VALUE_LENGTH UTF-16 units, without splitting a surrogate pair. */
-export function truncate(value: string): string {
-  if (value.length <= MAX_ECHOED_VALUE_LENGTH) return value;
-  let end = MAX_ECHOED_VALUE_LENGTH;
+/** At most `length` UTF-16 units (MAX_ECHOED_VALUE_LENGTH unless given), without splitting a surrogate pair. */
+export function truncate(value: string, length = MAX_ECHOED_VALUE_LENGTH): string {
+  if (value.length <= length) return value;
+  let end = length;
   const last = value.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return value.slice(0, end);

@@ -2,6 +2,7 @@
  * What every route handler gets, and what the handlers that issue numbers share.
  */
 import type { Allocator } from '../core/allocator.js';
+import type { BodyBudget } from '../core/bodyBudget.js';
 import type { ControlBlock } from '../core/controlBlock.js';
 import type { TrackingNumberEncoder } from '../core/numberFormat.js';
 import type { ClientAccess } from '../clients/access.js';
@@ -16,6 +17,8 @@ export interface RouteContext {
   allocator: Allocator;
   encoder: TrackingNumberEncoder;
   counters: WorkerMetrics;
+  /** The instance's memory budget for request bodies, as this worker takes from it. */
+  bodyBudget: BodyBudget;
   replies: Replies;
   /** The /metrics text. */
   metrics: () => string;

@@ -14,6 +14,7 @@ import { isDrawnNumberIssuable, NOT_ISSUING_REASONS, notIssuingReason } from '..
 import { secondOf } from '../core/layout.js';
 import { indexOf, type OrderValues } from '../validation/orderParameters.js';
 import { monotonicMs } from '../core/monotonicClock.js';
+import { listProblems } from '../validation/problemList.js';
 import { NO_CLIENT, type RouteContext } from './context.js';
 import { isoTimestamp } from './isoTimestamp.js';
 import type { HttpResponse } from './uws.js';
@@ -24,9 +25,14 @@ interface OrderToIssue {
   readonly parcels: number;
 }
 
-/** A request as its route read it: the orders and their total of numbers, or what is wrong with it. */
+/**
+ * A request as its route read it: the orders and their total of numbers, or
+ * what is wrong with it (and how many more problems the reader found and did
+ * not keep).
+ */
 export type ReadOrders<Problem> =
-  { ok: true; orders: readonly OrderToIssue[]; numbers: number } | { ok: false; problems: readonly Problem[] };
+  | { ok: true; orders: readonly OrderToIssue[]; numbers: number }
+  | { ok: false; problems: readonly Problem[]; notListed?: number };
 
 /** What differs between the issuing routes: how problems are reported, and the shape of the answer. */
 export interface IssuingRoute<Problem> {
@@ -42,7 +48,7 @@ export interface IssuingRoute<Problem> {
   body(orders: readonly OrderToIssue[], numbers: readonly string[], issuedAt: string): string;
 }
 
-/** Problems quoted in a 400's `detail`; all of them are in its `errors`. */
+/** Problems quoted in a 400's `detail`; more are listed in its `errors`. */
 const MAX_DETAILED_PROBLEMS = 5;
 
 /** The slot of the origin, which a tracking number starts with. */
@@ -56,7 +62,7 @@ export function issueOrders<Problem>(
   read: ReadOrders<Problem>,
   client: number,
 ): number {
-  if (!read.ok) return invalid(res, context, route, read.problems);
+  if (!read.ok) return invalid(res, context, route, read.problems, read.notListed);
   const clients = client === NO_CLIENT ? undefined : context.clients;
   if (clients !== undefined) {
     const waitMs = clients.quotas.take(client, read.numbers, monotonicMs());
@@ -139,14 +145,23 @@ function draw(
   return encoder.encodeRuns(runs, origins);
 }
 
+/**
+ * The 400 of a request that breaks the rules: the problems it lists (bounded
+ * in number and bytes) in `errors`, the number left out in
+ * `errors_not_listed`, the first few in `detail`. /metrics counts the listed ones.
+ */
 function invalid<Problem>(
   res: HttpResponse,
   context: RouteContext,
   route: IssuingRoute<Problem>,
   problems: readonly Problem[],
+  notListedBefore?: number,
 ): number {
-  for (const problem of problems) context.counters.invalid(route.slotOf(problem));
-  const quoted = problems.slice(0, MAX_DETAILED_PROBLEMS).map((problem) => route.describe(problem));
-  if (problems.length > MAX_DETAILED_PROBLEMS) quoted.push(`and ${problems.length - MAX_DETAILED_PROBLEMS} more`);
-  return context.replies.problem(res, route.invalid, { detail: quoted.join('; '), extensions: { errors: problems } });
+  const { listed, notListed } = listProblems(problems, notListedBefore);
+  for (const problem of listed) context.counters.invalid(route.slotOf(problem));
+  const quoted = listed.slice(0, MAX_DETAILED_PROBLEMS).map((problem) => route.describe(problem));
+  const more = listed.length + notListed - quoted.length;
+  if (more > 0) quoted.push(`and ${more} more`);
+  const extensions = notListed > 0 ? { errors: listed, errors_not_listed: notListed } : { errors: listed };
+  return context.replies.problem(res, route.invalid, { detail: quoted.join('; '), extensions });
 }

@@ -9,9 +9,18 @@
 import { STATUS_CODES } from 'node:http';
 import { isDraining, type ControlBlock } from '../core/controlBlock.js';
 import { ERRORS, problemType, type ErrorCode } from '../errors.js';
+import { truncate } from '../validation/orderValidation.js';
 import type { HttpResponse } from './uws.js';
 
+/**
+ * Longest `detail` of a problem, in UTF-16 units; a longer one is cut. With
+ * the bound on listed problems (validation/problemList.ts), no problem
+ * document reaches 64 KiB.
+ */
+const MAX_DETAIL_LENGTH = 1000;
+
 export interface ProblemOptions {
+  /** For humans; cut to MAX_DETAIL_LENGTH. */
   detail: string;
   /** Extension members (RFC 9457 section 3.2). */
   extensions?: Record<string, unknown>;
@@ -63,7 +72,11 @@ export class Replies {
     res.writeHeader('Content-Type', 'application/problem+json');
     res.writeHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(options.headers ?? {})) res.writeHeader(name, value);
-    const body = { type: problemType(code), title, status, detail: options.detail, code, ...options.extensions };
+    const detail =
+      options.detail.length > MAX_DETAIL_LENGTH
+        ? `${truncate(options.detail, MAX_DETAIL_LENGTH - 3)}...`
+        : options.detail;
+    const body = { type: problemType(code), title, status, detail, code, ...options.extensions };
     res.end(JSON.stringify(body), options.close === true || isDraining(this.#control));
     return status;
   }

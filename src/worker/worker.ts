@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openApiDocument } from '../api/openapi.js';
 import { Allocator, NUMBERS_PER_BLOCK } from '../core/allocator.js';
+import { BodyBudget } from '../core/bodyBudget.js';
 import { viewControlBlock } from '../core/controlBlock.js';
 import { monotonicMs } from '../core/monotonicClock.js';
 import { OpaqueEncoder, sequentialEncoder } from '../core/numberFormat.js';
@@ -27,6 +28,7 @@ const log = createLogger({ role: 'worker', worker: settings.workerIndex });
 const uws = loadUws();
 const control = viewControlBlock(settings.control);
 const app = uws.App();
+const bodyBudget = new BodyBudget(settings.bodyBudget, settings.workerIndex);
 const counters = new WorkerMetrics(settings.counters, settings.workerIndex);
 counters.startSampling();
 const format = settings.numberKey === undefined ? 'sequential' : 'opaque';
@@ -37,9 +39,11 @@ registerRoutes(app, {
   encoder:
     settings.numberKey === undefined ? sequentialEncoder() : new OpaqueEncoder(settings.numberKey, NUMBERS_PER_BLOCK),
   counters,
+  bodyBudget,
   metrics: () =>
     renderMetrics(settings.counters, {
       control,
+      bodyBudget,
       workers: settings.workers,
       wallMs: Date.now(),
       monotonicMs: monotonicMs(),

@@ -28,6 +28,7 @@ interface BatchIssued {
 }
 type BodyProblem = Omit<Problem, 'errors'> & {
   errors?: { pointer: string; detail: string; value?: string }[];
+  errors_not_listed?: number;
   offset?: number;
 };
 
@@ -184,6 +185,48 @@ describe('POST /tracking-numbers', () => {
         ['/orders/0/parcel', 'unknown member "parcel"'],
       ],
     );
+  });
+
+  it('says what is wrong with a body that is not an object without an empty pointer before it', async () => {
+    for (const body of ['[]', '"orders"', '7']) {
+      const problem = (await post(service.port, '/tracking-numbers', body)).json<BodyProblem>();
+      assert.equal(problem.detail, 'the body must be a JSON object: {"orders": [...]}', body);
+      assert.deepEqual(problem.errors, [{ pointer: '', detail: problem.detail }]);
+    }
+  });
+
+  it('echoes a value sent as a JSON number as its text, a JSON string, as written', async () => {
+    const order = JSON.stringify(EXAMPLE_ORDER).slice(0, -1);
+    const withoutWeight = JSON.stringify({ ...EXAMPLE_ORDER, weight: undefined }).slice(0, -1);
+    const answer = await post(
+      service.port,
+      '/tracking-numbers',
+      `{"orders":[${order},"parcels":0},${order},"parcels":1.50},${order},"parcels":"2"},${withoutWeight},"weight":1.2345}]}`,
+    );
+    assert.deepEqual(
+      answer.json<BodyProblem>().errors!.map((e) => [e.pointer, e.value]),
+      [
+        ['/orders/0/parcels', '0'],
+        ['/orders/1/parcels', '1.50'],
+        ['/orders/2/parcels', '2'],
+        ['/orders/3/weight', '1.2345'],
+      ],
+    );
+  });
+
+  it('lists at most 100 problems and counts the others; reads no order past the 1,000th', async () => {
+    const problem = (
+      await post(service.port, '/tracking-numbers', { orders: Array.from({ length: 1500 }, () => ({ weight: 'x' })) })
+    ).json<BodyProblem>();
+    assert.equal(problem.errors!.length, 100);
+    assert.deepEqual(problem.errors![0], {
+      pointer: '/orders',
+      detail:
+        'orders must be an array of 1 to 1000 orders; this one has more (reading stopped at /orders/1000): split it into several requests',
+    });
+    // 7 problems in each of the 1,000 orders read, and the limit.
+    assert.equal(problem.errors!.length + problem.errors_not_listed!, 1 + 1000 * 7);
+    assert.match(problem.detail, /; and 6996 more$/);
   });
 
   it('answers 400 MALFORMED_JSON for bodies that are not JSON, or not UTF-8', async () => {

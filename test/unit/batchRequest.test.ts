@@ -6,16 +6,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { BATCH_LIMITS, readBatchRequest, type BodyProblem } from '../../src/validation/batchRequest.js';
-import { parseJson } from '../../src/validation/json.js';
 import { ORDER_PARAMETER_NAMES, type Order, EXAMPLE_ORDER } from '../../src/validation/orderParameters.js';
 import { parseOrderQuery } from '../../src/validation/orderQuery.js';
 import { orderOf } from '../helpers/order.js';
 
 /** Reads a body given as JSON text. */
 function read(text: string) {
-  const parsed = parseJson(text);
-  if (!parsed.ok) assert.fail(`not JSON: ${parsed.message}`);
-  return readBatchRequest(parsed.value);
+  const result = readBatchRequest(text);
+  if ('syntax' in result) assert.fail(`not JSON: ${result.syntax.message}`);
+  return result;
 }
 
 function problemsOf(text: string): BodyProblem[] {
@@ -121,7 +120,7 @@ describe('readBatchRequest: the same rules and messages as the GET query', () =>
         const order = { ...EXAMPLE_ORDER, [name]: candidate };
         const query = ORDER_PARAMETER_NAMES.map((n) => `${n}=${encodeURIComponent(order[n])}`).join('&');
         const viaQuery = parseOrderQuery(query);
-        const viaBody = readBatchRequest((parseJson(body(order)) as { ok: true; value: never }).value);
+        const viaBody = read(body(order));
         assert.equal(viaBody.ok, viaQuery.ok);
         if (!viaQuery.ok && !viaBody.ok) {
           assert.deepEqual(
@@ -184,19 +183,50 @@ describe('readBatchRequest: problems, all at once, at their pointers', () => {
     ]);
   });
 
-  it(`refuses more than ${BATCH_LIMITS.maxOrders} orders and more than ${BATCH_LIMITS.maxNumbers} numbers, with the other problems`, () => {
-    const many = problemsOf(body(...Array.from({ length: 1001 }, () => EXAMPLE_ORDER)));
+  it(`refuses more than ${BATCH_LIMITS.maxOrders} orders and more than ${BATCH_LIMITS.maxNumbers} numbers, with the problems read before`, () => {
+    // The 1,001st order is not read: its problems are not reported.
+    const many = problemsOf(body(...Array.from({ length: 1000 }, () => EXAMPLE_ORDER), { weight: 'x' }, 7));
     assert.deepEqual(
       many.map((p) => p.pointer),
       ['/orders'],
     );
-    assert.match(many[0]!.detail, /this request has 1001/);
+    assert.match(many[0]!.detail, /reading stopped at \/orders\/1000\)/);
     const numbers = problemsOf(
-      body({ ...EXAMPLE_ORDER, parcels: 6000 }, { ...EXAMPLE_ORDER, parcels: 4001 }, { weight: '0' }),
+      body({ weight: '0' }, { ...EXAMPLE_ORDER, parcels: 6000 }, { ...EXAMPLE_ORDER, parcels: 4001 }, { weight: 'x' }),
     );
+    assert.ok(!numbers.some((p) => p.pointer.startsWith('/orders/3')), 'the order after the limit is not read');
     assert.equal(numbers[0]!.pointer, '/orders');
-    assert.match(numbers[0]!.detail, /ask for 10001 numbers in all; at most 10000/);
-    assert.ok(numbers.some((p) => p.pointer === '/orders/2/weight'));
+    // The invalid first order asks for one number (parcels' default): 1 + 6000 + 4001.
+    assert.match(
+      numbers[0]!.detail,
+      /more than 10000 numbers in all \(10002 up to \/orders\/2, where reading stopped\)/,
+    );
+    assert.ok(numbers.some((p) => p.pointer === '/orders/0/weight'));
     assert.ok(read(body({ ...EXAMPLE_ORDER, parcels: 6000 }, { ...EXAMPLE_ORDER, parcels: 4000 })).ok);
+    // The parcels of an order that is otherwise invalid count as well.
+    assert.match(problemsOf(body({ parcels: 10_000 }, { parcels: 1 }))[0]!.detail, /10001 up to \/orders\/1,/);
+  });
+
+  it('locates a member whose name is over 100 characters at its object, its name cut in the detail', () => {
+    const name = 'n'.repeat(500_000);
+    // Members of the body are listed before the problems of its orders.
+    const [top, order] = problemsOf(`{"orders":[${orderWith({ [name]: '1' })}],${JSON.stringify(name)}:1}`);
+    assert.equal(top!.pointer, '');
+    assert.equal(order!.pointer, '/orders/0');
+    assert.match(order!.detail, /^unknown member "n{100}"\.\.\. of 500000 characters \(an order has/);
+    assert.ok(JSON.stringify(order).length < 400);
+    const exactly = problemsOf(`{"orders":[${orderWith({ ['m'.repeat(100)]: '1' })}]}`);
+    assert.equal(exactly[0]!.pointer, `/orders/0/${'m'.repeat(100)}`);
+  });
+
+  it('lists the first 100 problems and counts the others', () => {
+    const result = read(body(...Array.from({ length: 300 }, () => ({ ...EXAMPLE_ORDER, weight: '0', parcels: 0 }))));
+    assert.ok(!result.ok);
+    assert.equal(result.problems.length, 100);
+    assert.equal(result.notListed, 500);
+    assert.deepEqual(
+      result.problems.slice(0, 3).map((p) => p.pointer),
+      ['/orders/0/weight', '/orders/0/parcels', '/orders/1/weight'],
+    );
   });
 });

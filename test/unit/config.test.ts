@@ -20,6 +20,7 @@ describe('configuration', () => {
       stateDir: './state',
       reserveSeconds: 10,
       shutdownDelaySeconds: 0,
+      bodyMemoryBudgetBytes: 64 * 1024 * 1024,
       logLevel: 'info',
       logRequests: false,
       numberFormat: 'opaque',
@@ -40,6 +41,17 @@ describe('configuration', () => {
     assert.equal(config.nodeId, 12);
     assert.equal(config.workers, 3);
     assert.equal(config.host, '127.0.0.1');
+  });
+
+  it('reads the body budget in MiB, 1 to 2047 (what one Int32 word of bytes holds)', () => {
+    assert.equal(load(['--body-memory-budget', '2047']).bodyMemoryBudgetBytes, 2047 * 1024 * 1024);
+    assert.equal(load([], { BODY_MEMORY_BUDGET: '1' }).bodyMemoryBudgetBytes, 1024 * 1024);
+    for (const value of ['0', '2048', '64MiB', '1.5']) {
+      assert.throws(
+        () => load([], { BODY_MEMORY_BUDGET: value }),
+        /BODY_MEMORY_BUDGET must be an integer from 1 to 2047/,
+      );
+    }
   });
 
   it("uses systemd's STATE_DIRECTORY when STATE_DIR is not set", () => {

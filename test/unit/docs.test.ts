@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { BodyBudget, createBodyBudget } from '../../src/core/bodyBudget.js';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { ERRORS, type ErrorCode } from '../../src/errors.js';
 import { createMetricsBuffer, renderMetrics } from '../../src/metrics.js';
@@ -99,6 +100,7 @@ describe('the documentation', () => {
   it('lists every metric in the guide', () => {
     const text = renderMetrics(createMetricsBuffer(), {
       control: createControlBlock(),
+      bodyBudget: new BodyBudget(createBodyBudget(0, 1)),
       workers: 1,
       wallMs: 0,
       monotonicMs: 0,

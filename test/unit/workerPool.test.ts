@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BodyBudget, createBodyBudget } from '../../src/core/bodyBudget.js';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetricsBuffer, PrimaryMetrics, renderMetrics } from '../../src/metrics.js';
@@ -12,6 +13,7 @@ const pool = (fixture: string, count = 1, counters = createMetricsBuffer()): Wor
     settings: {
       control: createControlBlock().buffer,
       counters,
+      bodyBudget: createBodyBudget(0, count),
       workers: count,
       host: '127.0.0.1',
       port: 0,
@@ -38,6 +40,7 @@ describe('worker pool', () => {
     assert.equal(workers.restarts, 1);
     const metrics = renderMetrics(counters, {
       control: createControlBlock(),
+      bodyBudget: new BodyBudget(createBodyBudget(0, 1)),
       workers: 1,
       wallMs: 0,
       monotonicMs: 0,

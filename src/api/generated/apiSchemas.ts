@@ -5626,7 +5626,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "UNSUPPORTED_MEDIA_TYPE"
@@ -5656,7 +5657,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "CONTENT_TOO_LARGE"
@@ -5686,10 +5688,42 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "BODY_TIMEOUT"
+                            }
+                        },
+                        required: [
+                            "type",
+                            "title",
+                            "status",
+                            "detail",
+                            "code"
+                        ]
+                    },
+                    BODY_BUDGET_EXHAUSTED: {
+                        type: "object",
+                        properties: {
+                            type: {
+                                "const": "urn:tracknum:problem:body-budget-exhausted",
+                                description: "urn:tracknum:problem: and the code in kebab case: stable."
+                            },
+                            title: {
+                                type: "string",
+                                description: "The error in a few words, for humans: may be reworded (match on `code` or `type`)."
+                            },
+                            status: {
+                                "const": 503
+                            },
+                            detail: {
+                                type: "string",
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
+                            },
+                            code: {
+                                "const": "BODY_BUDGET_EXHAUSTED"
                             }
                         },
                         required: [
@@ -5722,7 +5756,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "NOT_FOUND"
@@ -5752,7 +5787,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "METHOD_NOT_ALLOWED"
@@ -5782,7 +5818,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "URI_TOO_LONG"
@@ -5812,7 +5849,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "HEADERS_TOO_LARGE"
@@ -5842,7 +5880,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "NOT_ISSUING"
@@ -5872,7 +5911,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "UNAUTHORIZED"
@@ -5902,7 +5942,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "FORBIDDEN"
@@ -5932,7 +5973,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "QUOTA_EXCEEDED"
@@ -5962,7 +6004,8 @@ export const API_SCHEMAS = {
                             },
                             detail: {
                                 type: "string",
-                                description: "For humans; may be reworded."
+                                maxLength: 1000,
+                                description: "For humans; may be reworded. At most 1,000 characters."
                             },
                             code: {
                                 "const": "INTERNAL"
@@ -5984,6 +6027,7 @@ export const API_SCHEMAS = {
                     "UNSUPPORTED_MEDIA_TYPE",
                     "CONTENT_TOO_LARGE",
                     "BODY_TIMEOUT",
+                    "BODY_BUDGET_EXHAUSTED",
                     "MALFORMED_TRACKING_NUMBER",
                     "CHECK_CHARACTER_MISMATCH",
                     "NOT_FOUND",
@@ -6014,7 +6058,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "INVALID_PARAMETERS"
@@ -6025,7 +6070,13 @@ export const API_SCHEMAS = {
                             $ref: "#/components/schemas/ParameterProblem"
                         },
                         minItems: 1,
-                        description: "One per offending parameter, all of them, in the order of the parameters."
+                        maxItems: 100,
+                        description: "One per offending parameter, in the order of the parameters: the first 100 at most (and within the answer's 64 KiB)."
+                    },
+                    errors_not_listed: {
+                        type: "integer",
+                        minimum: 1,
+                        description: "Present when more problems were found than `errors` lists: how many it leaves out."
                     }
                 },
                 required: [
@@ -6074,7 +6125,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "INVALID_BODY"
@@ -6085,7 +6137,13 @@ export const API_SCHEMAS = {
                             $ref: "#/components/schemas/BodyProblem"
                         },
                         minItems: 1,
-                        description: "Every problem of the body, each at its JSON Pointer."
+                        maxItems: 100,
+                        description: "The problems of the body, each at its JSON Pointer: the first 100 at most (and within the answer's 64 KiB)."
+                    },
+                    errors_not_listed: {
+                        type: "integer",
+                        minimum: 1,
+                        description: "Present when more problems were found than `errors` lists: how many it leaves out (reading stops at the 1,001st order or the 10,001st number: what follows is not counted)."
                     }
                 },
                 required: [
@@ -6103,7 +6161,7 @@ export const API_SCHEMAS = {
                 properties: {
                     pointer: {
                         type: "string",
-                        description: "RFC 6901 JSON Pointer to the offending value in the body (\"\" for the body itself)."
+                        description: "RFC 6901 JSON Pointer to the offending value in the body (\"\" for the body itself; a member whose name is over 100 characters is located at its object)."
                     },
                     detail: {
                         type: "string",
@@ -6111,7 +6169,8 @@ export const API_SCHEMAS = {
                     },
                     value: {
                         type: "string",
-                        description: "The value as received, when it is a string or a number (a number as written), at most 100 characters."
+                        maxLength: 100,
+                        description: "The value as received, at most 100 characters: a JSON string's content, or a JSON number's text as written, as a string (0 gives \"0\", 12.50 gives \"12.50\"); absent for other types."
                     }
                 },
                 required: [
@@ -6135,7 +6194,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "MALFORMED_JSON"
@@ -6171,7 +6231,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "MALFORMED_TRACKING_NUMBER"
@@ -6221,7 +6282,8 @@ export const API_SCHEMAS = {
                     },
                     detail: {
                         type: "string",
-                        description: "For humans; may be reworded."
+                        maxLength: 1000,
+                        description: "For humans; may be reworded. At most 1,000 characters."
                     },
                     code: {
                         "const": "CHECK_CHARACTER_MISMATCH"
