@@ -10,7 +10,11 @@
  *   2. slow bodies: 3,000 connections, each declaring 1 MiB, sending 1 MiB - 1
  *      byte at once and stalling, each opened again as soon as it is closed,
  *      for ABUSE_SECONDS (1,000 of them took RSS to 1.14 GB before, 3,000 to 3.18 GB);
- *   3. both at once, for ABUSE_SECONDS.
+ *   3. both at once, for ABUSE_SECONDS;
+ *   4. a client burning numbers: with a clients file, batches of 1,000 over 4
+ *      connections for ABUSE_SECONDS (unauthenticated, 1.23 M numbers a second
+ *      emptied the reserve after 22 s before), while a second client's GETs
+ *      must keep being served.
  *
  * Each phase runs against a fresh instance. Throughout each phase a GET client sends GET /next-tracking-number 100 times
  * a second (each on a fresh connection, whether or not the last was answered),
@@ -27,6 +31,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   amplifiers,
+  burn,
   cpuMs,
   MAX_ANSWER_BYTES,
   metric,
@@ -42,6 +47,8 @@ import {
 } from '../test/abuse/attacks.js';
 import type { StallOutcome } from '../test/fixtures/stalledBodies.js';
 import { ROOT, startService, type Service } from '../test/helpers/service.js';
+import { clientLine, newToken, tokenHash } from '../src/clients/clientsFile.js';
+import { writeFileSync } from 'node:fs';
 
 const SECONDS = Number(process.env['ABUSE_SECONDS'] ?? 60);
 const CONNECTIONS = Number(process.env['ABUSE_CONNECTIONS'] ?? 3000);
@@ -219,8 +226,58 @@ async function main(): Promise<void> {
       }
     }
     process.stdout.write(report(phases));
+    process.stdout.write(await burnPhase(join(out, 'main.js'), out));
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Phase 4: a client burning numbers, held to its quota, beside a client that only wants its numbers. */
+async function burnPhase(main: string, dir: string): Promise<string> {
+  const burner = { name: 'burner', token: newToken(), quota: 100_000, burst: 100_000 };
+  const bystander = { name: 'bystander', token: newToken(), quota: 1_000, burst: 1_000 };
+  const path = join(dir, 'clients');
+  writeFileSync(
+    path,
+    [burner, bystander]
+      .map((c) =>
+        clientLine({
+          name: c.name,
+          tokenHash: tokenHash(c.token),
+          quotaPerSecond: c.quota,
+          burst: c.burst,
+          routes: ['issue', 'batch', 'metrics'],
+        }),
+      )
+      .join(''),
+    { mode: 0o600 },
+  );
+  const service = await startService({ command: [process.execPath, main], env: { CLIENTS_FILE: path } });
+  try {
+    await sleep(2000);
+    const probe = startProbe(service.port, 100, { Authorization: `Bearer ${bystander.token}` });
+    const started = performance.now();
+    const statuses = await burn(service.port, burner.token, started + SECONDS * 1000);
+    const seconds = (performance.now() - started) / 1000;
+    const probed = await probe.stop();
+    const issued = await metric(service.port, 'tracknum_client_numbers_issued_total', 'client="burner"', burner.token);
+    const refused = await metric(
+      service.port,
+      'tracknum_client_numbers_refused_total',
+      'client="burner"',
+      burner.token,
+    );
+    const l = probed.latenciesMs;
+    return [
+      `4. a client burning numbers (clients file; burner quota ${burner.quota}/s, burst ${burner.burst}; batches of 1,000 over 4 connections for ${seconds.toFixed(0)} s): ` +
+        `burner answers ${counts(statuses)}; numbers issued to it ${issued} (${(issued / seconds).toFixed(0)} a second, ` +
+        `at most ${(burner.burst + seconds * burner.quota).toFixed(0)} allowed), refused ${refused}; ` +
+        `the bystander's GETs ${counts(probed.statuses)} of ${probed.sent} ` +
+        `(${(((probed.statuses[200] ?? 0) / probed.sent) * 100).toFixed(2)}% served), p50 ${ms(percentile(l, 50))}, p99 ${ms(percentile(l, 99))}.`,
+      '',
+    ].join('\n');
+  } finally {
+    await service.stop();
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { StallOutcome } from '../fixtures/stalledBodies.js';
@@ -106,13 +106,25 @@ export interface Sent {
   contentType: string | undefined;
 }
 
-/** One request on a fresh connection; the answer, timed to its last byte (nothing else is checked here). */
-export function send(port: number, path: string, body?: string): Promise<Sent> {
+/** One request on a fresh connection (or `agent`'s); the answer, timed to its last byte (nothing else is checked here). */
+export function send(
+  port: number,
+  path: string,
+  body?: string,
+  options: { headers?: Record<string, string>; agent?: Agent } = {},
+): Promise<Sent> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+    const headers = { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...options.headers };
     const req = request(
-      { host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', agent: false, headers },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        agent: options.agent ?? false,
+        headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -150,7 +162,11 @@ export interface ProbeResult {
  * ms on a fresh connection, whether or not the earlier ones were answered, so
  * that a stalled server shows as latency and not as fewer requests.
  */
-export function startProbe(port: number, perSecond: number): { stop: () => Promise<ProbeResult> } {
+export function startProbe(
+  port: number,
+  perSecond: number,
+  headers: Record<string, string> = {},
+): { stop: () => Promise<ProbeResult> } {
   const result: ProbeResult = { sent: 0, statuses: {}, latenciesMs: [], slowest: [] };
   const started = performance.now();
   const timed: { atMs: number; ms: number }[] = [];
@@ -159,7 +175,7 @@ export function startProbe(port: number, perSecond: number): { stop: () => Promi
   const fire = (): void => {
     result.sent += 1;
     const atMs = performance.now() - started;
-    const one = send(port, path).then(
+    const one = send(port, path, undefined, { headers }).then(
       (answer) => {
         result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
         result.latenciesMs.push(answer.ms);
@@ -275,10 +291,44 @@ function addUp(outcomes: readonly StallOutcome[]): StallOutcome {
 }
 
 /** A sample of /metrics (summed over its labels, or those matching `labels`). */
-export async function metric(port: number, name: string, labels = ''): Promise<number> {
-  const text = (await send(port, '/metrics')).body;
+export async function metric(port: number, name: string, labels = '', token?: string): Promise<number> {
+  const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+  const text = (await send(port, '/metrics', undefined, { headers })).body;
   const pattern = new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm');
   let total = 0;
   for (const [, found = '', value] of text.matchAll(pattern)) if (found.includes(labels)) total += Number(value);
   return total;
+}
+
+/**
+ * A client burning numbers: `connections` keep-alive loops, each sending
+ * batches of `batchSize` numbers with `token` as fast as they are answered,
+ * until `until` (performance.now()). Its answers by status.
+ */
+export async function burn(
+  port: number,
+  token: string,
+  until: number,
+  connections = 4,
+  batchSize = 1000,
+): Promise<Record<number, number>> {
+  const statuses: Record<number, number> = {};
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const body = JSON.stringify({ orders: [{ ...EXAMPLE_ORDER, parcels: batchSize }] });
+  const headers = { Authorization: `Bearer ${token}` };
+  const loop = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const status = await send(port, '/tracking-numbers', body, { headers, agent }).then(
+        (answer) => answer.status,
+        () => 0,
+      );
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: connections }, loop));
+  } finally {
+    agent.destroy();
+  }
+  return statuses;
 }
