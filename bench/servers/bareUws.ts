@@ -5,6 +5,8 @@
  * looking at the query. Nothing can answer faster on this stack.
  *
  * PORT (required), WORKERS (default: cores). Prints {"msg":"ready","port":N}.
+ * On SIGTERM the workers close their listening sockets and the process ends
+ * once they have exited, so that `node --cpu-prof` writes every thread's profile.
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -26,6 +28,7 @@ if (isMainThread) {
   const workers = Number(process.env['WORKERS'] ?? availableParallelism());
   if (!Number.isInteger(port) || port <= 0) throw new Error('PORT must be set to a free port');
   let listening = 0;
+  const threads: ReturnType<typeof spawnWorker>[] = [];
   for (let i = 0; i < workers; i++) {
     const worker = spawnWorker(new URL(import.meta.url), { workerData: { port } satisfies Settings });
     worker.on('message', () => {
@@ -35,7 +38,11 @@ if (isMainThread) {
       console.error(error);
       process.exit(1);
     });
+    threads.push(worker);
   }
+  process.once('SIGTERM', () => {
+    for (const worker of threads) worker.postMessage('stop');
+  });
 } else {
   const { port } = workerData as Settings;
   const uws = loadUws();
@@ -47,5 +54,9 @@ if (isMainThread) {
     .listen('127.0.0.1', port, (socket) => {
       if (!socket) throw new Error(`could not listen on ${port}`);
       parentPort?.postMessage('listening');
+      parentPort?.once('message', () => {
+        uws.us_listen_socket_close(socket);
+        parentPort?.unref();
+      });
     });
 }
