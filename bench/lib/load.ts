@@ -18,6 +18,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** A POST with this JSON body instead of a GET (wrk only). */
   jsonBody?: string;
+  /** Headers every request carries (an Authorization header, say). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {
@@ -45,7 +47,12 @@ export async function runLoad(generator: Generator, options: LoadOptions): Promi
   return generator === 'wrk' ? runWrk(options) : runAutocannon(options);
 }
 
-async function runWrk({ url, connections, durationSeconds, jsonBody }: LoadOptions): Promise<LoadResult> {
+/** `-H` and each header: `Name: value` for wrk, `Name=value` for autocannon. */
+function headerArgs(headers: Readonly<Record<string, string>> = {}, separator = ': '): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}${separator}${value}`]);
+}
+
+async function runWrk({ url, connections, durationSeconds, jsonBody, headers }: LoadOptions): Promise<LoadResult> {
   const threads = Math.min(2, connections);
   // A POST: the report script, preceded by the request, in a script of its own.
   const scratch = jsonBody === undefined ? undefined : mkdtempSync(join(tmpdir(), 'tracknum-wrk-'));
@@ -58,7 +65,18 @@ async function runWrk({ url, connections, durationSeconds, jsonBody }: LoadOptio
         readFileSync(WRK_REPORT, 'utf8'),
     );
   }
-  const args = ['-t', `${threads}`, '-c', `${connections}`, '-d', `${durationSeconds}s`, '-s', script, url];
+  const args = [
+    '-t',
+    `${threads}`,
+    '-c',
+    `${connections}`,
+    '-d',
+    `${durationSeconds}s`,
+    ...headerArgs(headers),
+    '-s',
+    script,
+    url,
+  ];
   let output: string;
   try {
     output = await run('wrk', args);
@@ -97,7 +115,13 @@ function luaString(text: string): string {
   return `[${level}[${text}]${level}]`;
 }
 
-async function runAutocannon({ url, connections, durationSeconds, jsonBody }: LoadOptions): Promise<LoadResult> {
+async function runAutocannon({
+  url,
+  connections,
+  durationSeconds,
+  jsonBody,
+  headers,
+}: LoadOptions): Promise<LoadResult> {
   if (jsonBody !== undefined) throw new Error('POST bodies are sent with wrk only');
   const output = await run(process.execPath, [
     AUTOCANNON,
@@ -105,6 +129,7 @@ async function runAutocannon({ url, connections, durationSeconds, jsonBody }: Lo
     `${connections}`,
     '-d',
     `${durationSeconds}`,
+    ...headerArgs(headers, '='),
     '--json',
     url,
   ]);
