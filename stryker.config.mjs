@@ -13,6 +13,7 @@ export default {
     testFiles: [
       'test/unit/leaseTiming.test.ts',
       'test/unit/logicalClock.test.ts',
+      'test/unit/issuing.test.ts',
       'test/unit/controlBlock.test.ts',
       'test/unit/checkCharacter.test.ts',
       'test/unit/ff1.test.ts',
