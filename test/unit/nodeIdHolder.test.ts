@@ -10,11 +10,11 @@ import {
 } from '../../src/core/controlBlock.js';
 import { unixMsOfSecond } from '../../src/core/layout.js';
 import { advanceClockTo } from '../../src/core/logicalClock.js';
-import type { Logger } from '../../src/logger.js';
 import type { PrimaryMetrics } from '../../src/metrics.js';
 import type { HighWaterStore, NodeIdLease, NodeIdSource } from '../../src/nodeIds/source.js';
 import type { NumberSpaceStore } from '../../src/numberSpace/record.js';
 import { NodeIdHolder } from '../../src/primary/nodeIdHolder.js';
+import { recordingLog } from '../helpers/recordingLog.js';
 
 /** A node ID's mark: writes succeed unless told to fail. */
 function markStore(initial?: number) {
@@ -77,19 +77,6 @@ function fakeSource(leases: FakeLease[]) {
     },
   };
   return { state, source };
-}
-
-type Line = [level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>];
-
-function recordingLog() {
-  const lines: Line[] = [];
-  const at =
-    (level: Line[0]) =>
-    (fields: Record<string, unknown>, message: string): void => {
-      lines.push([level, message, fields]);
-    };
-  const log = { info: at('info'), warn: at('warn'), error: at('error') } as unknown as Logger;
-  return { lines, log, said: (message: RegExp) => lines.filter(([, m]) => message.test(m)) };
 }
 
 function recordingMetrics() {
