@@ -15,6 +15,7 @@ export default {
       'test/unit/logicalClock.test.ts',
       'test/unit/issuing.test.ts',
       'test/unit/controlBlock.test.ts',
+      'test/unit/spawnWorker.test.ts',
       'test/unit/checkCharacter.test.ts',
       'test/unit/ff1.test.ts',
       'test/unit/keys.test.ts',
