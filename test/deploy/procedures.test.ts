@@ -191,6 +191,17 @@ describe('the procedures of the guides', () => {
       for (const step of steps) assert.ok(step.machine in MACHINES, `${step.procedure} runs on ${step.machine}`);
     }
   });
+  it('and the runbook’s alert table names every alert of docs/monitoring/alerts.yml', () => {
+    const rules = readFileSync(join(ROOT, 'docs/monitoring/alerts.yml'), 'utf8');
+    const alerts = [...rules.matchAll(/^\s+- alert: (\w+)$/gm)].map((m) => m[1]!);
+    assert.ok(alerts.length > 10, 'alerts read');
+    const guide = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
+    const table = guide.slice(
+      guide.indexOf('## Alerts and what to do'),
+      guide.indexOf('## How the procedures are tested'),
+    );
+    for (const alert of alerts) assert.ok(table.includes(`\`${alert}\``), `${alert} is not in the table`);
+  });
 });
 
 describe('the procedures, run as printed', { concurrency: false }, () => {
