@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { probePort } from '../../src/primary/portProbe.js';
-import { clientLine, newToken, tokenHash } from '../../src/clients/clientsFile.js';
+import { newToken } from '../../src/clients/clientsFile.js';
+import { bearer, writeClientsFile } from '../helpers/clients.js';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 import { EXAMPLE_ORDER, get, orderPath, post, ROOT, startService, type Service } from '../helpers/service.js';
 
@@ -25,9 +26,7 @@ const INSTALL_HINT =
 /** The clients of the scraped instance: Prometheus's own, and one that issues numbers. */
 const SCRAPER = { name: 'prometheus', token: newToken() };
 const SHOP = { name: 'shop', token: newToken() };
-const asClient = (client: { token: string }): { headers: Record<string, string> } => ({
-  headers: { Authorization: `Bearer ${client.token}` },
-});
+const asClient = (client: { token: string }): { headers: Record<string, string> } => ({ headers: bearer(client) });
 
 const ALERTS_FILE = join(ROOT, 'docs/monitoring/alerts.yml');
 const ALERTS_TEST_FILE = join(ROOT, 'test/deploy/alerts.test.yml');
@@ -272,24 +271,12 @@ describe('a real Prometheus scraping tracknum in etcd mode, with a clients file'
     tool('promtool');
     etcd = await startEtcd();
     directory = mkdtempSync(join(tmpdir(), 'tracknum-prometheus-'));
-    const clientsFile = join(directory, 'clients');
-    writeFileSync(
-      clientsFile,
-      clientLine({
-        name: SCRAPER.name,
-        tokenHash: tokenHash(SCRAPER.token),
-        quotaPerSecond: 1,
-        burst: 1,
-        routes: ['metrics'],
-      }) +
-        clientLine({
-          name: SHOP.name,
-          tokenHash: tokenHash(SHOP.token),
-          quotaPerSecond: 1000,
-          burst: 1000,
-          routes: ['issue', 'batch'],
-        }),
-      { mode: 0o600 },
+    const clientsFile = writeClientsFile(
+      [
+        { ...SCRAPER, quota: 1, burst: 1, routes: ['metrics'] },
+        { ...SHOP, quota: 1000, burst: 1000, routes: ['issue', 'batch'] },
+      ],
+      directory,
     );
     service = await startService({
       env: {
