@@ -4,7 +4,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/validation/generated/', 'src/api/generated/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'reports/', '.stryker-tmp/', 'src/validation/generated/', 'src/api/generated/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -47,8 +47,8 @@ import {
 } from '../test/abuse/attacks.js';
 import type { StallOutcome } from '../test/fixtures/stalledBodies.js';
 import { ROOT, startService, type Service } from '../test/helpers/service.js';
-import { clientLine, newToken, tokenHash } from '../src/clients/clientsFile.js';
-import { writeFileSync } from 'node:fs';
+import { newToken, type ClientRoute } from '../src/clients/clientsFile.js';
+import { bearer, writeClientsFile } from '../test/helpers/clients.js';
 
 const SECONDS = Number(process.env['ABUSE_SECONDS'] ?? 60);
 const CONNECTIONS = Number(process.env['ABUSE_CONNECTIONS'] ?? 3000);
@@ -234,28 +234,14 @@ async function main(): Promise<void> {
 
 /** Phase 4: a client burning numbers, held to its quota, beside a client that only wants its numbers. */
 async function burnPhase(main: string, dir: string): Promise<string> {
-  const burner = { name: 'burner', token: newToken(), quota: 100_000, burst: 100_000 };
-  const bystander = { name: 'bystander', token: newToken(), quota: 1_000, burst: 1_000 };
-  const path = join(dir, 'clients');
-  writeFileSync(
-    path,
-    [burner, bystander]
-      .map((c) =>
-        clientLine({
-          name: c.name,
-          tokenHash: tokenHash(c.token),
-          quotaPerSecond: c.quota,
-          burst: c.burst,
-          routes: ['issue', 'batch', 'metrics'],
-        }),
-      )
-      .join(''),
-    { mode: 0o600 },
-  );
+  const routes: ClientRoute[] = ['issue', 'batch', 'metrics'];
+  const burner = { name: 'burner', token: newToken(), quota: 100_000, burst: 100_000, routes };
+  const bystander = { name: 'bystander', token: newToken(), quota: 1_000, burst: 1_000, routes };
+  const path = writeClientsFile([burner, bystander], dir);
   const service = await startService({ command: [process.execPath, main], env: { CLIENTS_FILE: path } });
   try {
     await sleep(2000);
-    const probe = startProbe(service.port, 100, { Authorization: `Bearer ${bystander.token}` });
+    const probe = startProbe(service.port, 100, bearer(bystander));
     const started = performance.now();
     const statuses = await burn(service.port, burner.token, started + SECONDS * 1000);
     const seconds = (performance.now() - started) / 1000;

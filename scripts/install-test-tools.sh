@@ -2,6 +2,8 @@
 # Installs the system tools the test suite needs on a Debian/Ubuntu machine:
 #   faketime     (libfaketime, to step the clock of a running server)
 #   etcd-server  (real etcd servers for the cluster tests)
+#   etcd-client  (etcdctl: the backup and restore procedures of docs/operations.md, test/deploy/procedures.test.ts)
+#   curl         (the procedures' readiness checks)
 #   systemd      (systemd-analyze verify, for the unit file test)
 #   strace       (checks the installed service against the unit's system call filter)
 #   openssl      (certificates for the etcd TLS test)
@@ -21,6 +23,8 @@ set -euo pipefail
 packages=()
 [ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 ] || packages+=(faketime)
 command -v etcd >/dev/null 2>&1 || packages+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || packages+=(etcd-client)
+command -v curl >/dev/null 2>&1 || packages+=(curl)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v strace >/dev/null 2>&1 || packages+=(strace)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)

@@ -4,6 +4,7 @@
  * the same keys and state; each reads only what it needs, and its --help says
  * which. Results go to standard output, nothing else does.
  */
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { generationCharacter, decodeTrackingNumber, type NumberKey } from './core/numberFormat.js';
 import { MAX_KEY_GENERATION, secondOf, unixMsOfSecond } from './core/layout.js';
@@ -326,6 +327,13 @@ const verify: Command = {
   spec: { settings: [...NUMBER_SPACE_SETTINGS, 'logLevel'] },
   async run(config, write) {
     const keys = await configuredKeys(config);
+    if (config.etcd === undefined && !existsSync(config.stateDir)) {
+      // A mistyped path would otherwise read as a number space that has no record yet.
+      throw new TracknumError(
+        'CONFIG_INVALID',
+        `the state directory ${config.stateDir} does not exist: give the STATE_DIR the service uses`,
+      );
+    }
     const mine = recordOf(config.numberFormat, keys);
     const etcd =
       config.etcd === undefined ? undefined : new EtcdNodeIds(config.etcd, createLogger({ role: 'verify' }, 2));

@@ -530,7 +530,7 @@ export function renderMetrics(buffer: SharedArrayBuffer, state: InstanceState): 
   family(
     'tracknum_build_info',
     'gauge',
-    'Always 1: the tracknum version, the commit it was built from (TRACKNUM_COMMIT, else unknown), the Node.js version running it (node) and the number format.',
+    'Always 1: the tracknum version, the commit the bundle was built from (unknown when run from the sources), the Node.js version running it (node) and the number format.',
   );
   const build = { version: VERSION, commit: COMMIT, node: process.versions.node, format: state.format };
   const buildLabels = Object.entries(build).map(([name, value]) => `${name}="${labelValue(value)}"`);

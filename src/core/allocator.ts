@@ -98,6 +98,8 @@ export class Allocator {
    */
   drawRuns(wallSecond: number, count: number, runs: Run[]): boolean {
     runs.length = 0;
+    // A block left from an earlier generation (the node ID or clock changed since) is dropped first, as next() does.
+    if (readGeneration(this.#control) !== this.#generation) this.#end = 0;
     let generation = 0;
     let remaining = count;
     while (remaining > 0) {

@@ -69,10 +69,16 @@ export function issueOrders<Problem>(
     if (waitMs > 0) return quotaExceeded(res, context, clients, client, read.numbers, waitMs);
   }
   const now = Date.now();
-  const numbers = draw(context, read.orders, read.numbers, secondOf(now));
+  const second = secondOf(now);
+  let numbers = draw(context, read.orders, read.numbers, second);
+  // A draw that fails while the instance can issue lost a race with a switch of node ID: drawn again.
+  for (let attempt = 1; numbers === undefined && attempt < DRAW_ATTEMPTS; attempt++) {
+    if (notIssuingReason(context.control, second) !== undefined) break;
+    numbers = draw(context, read.orders, read.numbers, second);
+  }
   if (numbers === undefined) {
     clients?.quotas.giveBack(client, read.numbers);
-    const reason = notIssuingReason(context.control, secondOf(now)) ?? 'no-node-id';
+    const reason = notIssuingReason(context.control, second) ?? 'no-node-id';
     return context.replies.problem(res, 'NOT_ISSUING', {
       detail: `${NOT_ISSUING_REASONS[reason]}; retry shortly or use another instance`,
       headers: { 'Retry-After': '1' },
@@ -114,6 +120,9 @@ function quotaExceeded(
     headers,
   });
 }
+
+/** Draws tried for one request before it is refused. */
+const DRAW_ATTEMPTS = 3;
 
 const drawn: Allocation = { nodeId: 0, second: 0, counter: 0 };
 const runs: Run[] = [];

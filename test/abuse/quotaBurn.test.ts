@@ -6,40 +6,55 @@
  * its numbers: at least 99.9% of its requests answered 200.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { clientLine, newToken, tokenHash } from '../../src/clients/clientsFile.js';
+import { newToken, type ClientRoute } from '../../src/clients/clientsFile.js';
+import { bearer, writeClientsFile, type TestClient } from '../helpers/clients.js';
 import { startService, type Service } from '../helpers/service.js';
-import { burn, metric, startProbe } from './attacks.js';
+import { metric, startProbe } from './attacks.js';
 
-const BURNER = { name: 'burner', token: newToken(), quota: 20_000, burst: 20_000 };
-const BYSTANDER = { name: 'bystander', token: newToken(), quota: 1_000, burst: 1_000 };
+interface Burned {
+  statuses: Record<number, number>;
+  /** How long it burned, measured by the burner. */
+  seconds: number;
+}
+
+/** Runs the burner (test/fixtures/burner.ts) in a process of its own. */
+function burnElsewhere(port: number, token: string, seconds: number): Promise<Burned> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../fixtures/burner.ts', import.meta.url))],
+    {
+      env: { ...process.env, BURN_PORT: String(port), BURN_TOKEN: token, BURN_SECONDS: String(seconds) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as Burned) : reject(new Error(`burner exited ${code}`)),
+    ),
+  );
+}
+
+const ROUTES: ClientRoute[] = ['issue', 'batch', 'metrics'];
+const BURNER: TestClient = { name: 'burner', token: newToken(), quota: 20_000, burst: 20_000, routes: ROUTES };
+const BYSTANDER: TestClient = { name: 'bystander', token: newToken(), quota: 1_000, burst: 1_000, routes: ROUTES };
 const SECONDS = 8;
 
 describe('a client burning numbers, with a clients file', () => {
   let service: Service;
   before(async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'tracknum-burn-')), 'clients');
-    const line = (c: typeof BURNER): string =>
-      clientLine({
-        name: c.name,
-        tokenHash: tokenHash(c.token),
-        quotaPerSecond: c.quota,
-        burst: c.burst,
-        routes: ['issue', 'batch', 'metrics'],
-      });
-    writeFileSync(path, line(BURNER) + line(BYSTANDER), { mode: 0o600 });
+    const path = writeClientsFile([BURNER, BYSTANDER]);
     service = await startService({ env: { CLIENTS_FILE: path } });
   });
   after(() => service.stop());
 
   it("is held to its quota, and cannot push a second client's success rate below 99.9%", async () => {
-    const probe = startProbe(service.port, 100, { Authorization: `Bearer ${BYSTANDER.token}` });
-    const started = performance.now();
-    const statuses = await burn(service.port, BURNER.token, started + SECONDS * 1000);
-    const elapsed = (performance.now() - started) / 1000;
+    const probe = startProbe(service.port, 100, bearer(BYSTANDER));
+    const { statuses, seconds: elapsed } = await burnElsewhere(service.port, BURNER.token, SECONDS);
     const result = await probe.stop();
 
     const served = result.statuses[200] ?? 0;

@@ -104,7 +104,7 @@ function assertNoDuplicate(draws: readonly Draw[]): void {
   assert.deepEqual(duplicatesIn(numbers).slice(0, 5), [], `duplicates among ${numbers.length} numbers`);
 }
 
-describe('a cluster of instances on etcd', { timeout: 240_000 }, () => {
+describe('a cluster of instances on etcd', { timeout: 480_000 }, () => {
   it('gives three instances started at the same moment distinct node IDs, and 300,000 numbers without a duplicate', async () => {
     const cluster = await etcd();
     const prefix = freshPrefix();

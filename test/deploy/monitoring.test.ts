@@ -2,8 +2,9 @@
  * docs/monitoring against the tools that will read it and the service it
  * watches: the alerting rules are checked and unit-tested by promtool, the
  * dashboard's shape is checked, and a real Prometheus (Debian's) scrapes a
- * live instance in etcd mode, so that every metric name and matched label that
- * a rule or a panel uses is one that /metrics renders: no name can drift.
+ * live instance in etcd mode with a clients file (Prometheus scrapes with its
+ * own token), so that every metric name and matched label that a rule or a
+ * panel uses is one that /metrics renders: no name can drift.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { probePort } from '../../src/primary/portProbe.js';
+import { newToken } from '../../src/clients/clientsFile.js';
+import { bearer, writeClientsFile } from '../helpers/clients.js';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 import { EXAMPLE_ORDER, get, orderPath, post, ROOT, startService, type Service } from '../helpers/service.js';
 
@@ -20,16 +23,10 @@ const INSTALL_HINT =
   "promtool and prometheus are needed by the monitoring tests: install Debian's prometheus package " +
   '(sudo apt-get install prometheus, or run scripts/install-test-tools.sh)';
 
-/**
- * Metrics that rules use and that tracknum does not render yet, each with the
- * issue that adds it. Their rules are unit-tested by promtool all the same;
- * the live checks skip them until then, and fail once tracknum renders one
- * that is still listed here: remove it then, so that every check applies.
- */
-const PENDING_METRICS: Readonly<Record<string, string>> = {
-  tracknum_client_numbers_issued_total: 'issue 16 (per-client quotas)',
-  tracknum_client_numbers_refused_total: 'issue 16 (per-client quotas)',
-};
+/** The clients of the scraped instance: Prometheus's own, and one that issues numbers. */
+const SCRAPER = { name: 'prometheus', token: newToken() };
+const SHOP = { name: 'shop', token: newToken() };
+const asClient = (client: { token: string }): { headers: Record<string, string> } => ({ headers: bearer(client) });
 
 const ALERTS_FILE = join(ROOT, 'docs/monitoring/alerts.yml');
 const ALERTS_TEST_FILE = join(ROOT, 'test/deploy/alerts.test.yml');
@@ -245,7 +242,7 @@ describe('the alerting rules and the dashboard, on their own', () => {
   });
 });
 
-describe('a real Prometheus scraping tracknum in etcd mode', () => {
+describe('a real Prometheus scraping tracknum in etcd mode, with a clients file', () => {
   let etcd: EtcdCluster | undefined;
   let service: Service | undefined;
   let prometheus: ChildProcess | undefined;
@@ -267,33 +264,41 @@ describe('a real Prometheus scraping tracknum in etcd mode', () => {
     const body = (await answer.json()) as { data: Record<string, string>[] };
     return new Set(body.data.flatMap((series) => Object.keys(series)));
   };
-  const renderedText = async (): Promise<string> => (await get(service!.port, '/metrics')).body;
+  const renderedText = async (): Promise<string> => (await get(service!.port, '/metrics', asClient(SCRAPER))).body;
 
   before(async () => {
     const binary = tool('prometheus');
     tool('promtool');
     etcd = await startEtcd();
+    directory = mkdtempSync(join(tmpdir(), 'tracknum-prometheus-'));
+    const clientsFile = writeClientsFile(
+      [
+        { ...SCRAPER, quota: 1, burst: 1, routes: ['metrics'] },
+        { ...SHOP, quota: 1000, burst: 1000, routes: ['issue', 'batch'] },
+      ],
+      directory,
+    );
     service = await startService({
       env: {
         WORKERS: '2',
         ETCD_ENDPOINTS: etcd.endpoints,
         ETCD_PREFIX: `/tracknum-monitoring-${process.pid}`,
         ETCD_LEASE_TTL: '10',
+        CLIENTS_FILE: clientsFile,
       },
     });
     const port = service.port;
     // Numbers, a batch, a 404 and a bad query now and then, so that every rate and the latency histogram have data.
     traffic = (async () => {
       while (!stopTraffic) {
-        await get(port, orderPath());
-        await post(port, '/tracking-numbers', { orders: [{ ...EXAMPLE_ORDER, parcels: 3 }] });
-        await get(port, '/nowhere');
-        await get(port, orderPath({ weight: '0' }));
+        await get(port, orderPath(), asClient(SHOP));
+        await post(port, '/tracking-numbers', { orders: [{ ...EXAMPLE_ORDER, parcels: 3 }] }, asClient(SHOP));
+        await get(port, '/nowhere', asClient(SHOP));
+        await get(port, orderPath({ weight: '0' }), asClient(SHOP));
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
 
-    directory = mkdtempSync(join(tmpdir(), 'tracknum-prometheus-'));
     const prometheusPort = await probePort('127.0.0.1', 0);
     api = `http://127.0.0.1:${prometheusPort}`;
     writeFileSync(
@@ -301,7 +306,13 @@ describe('a real Prometheus scraping tracknum in etcd mode', () => {
       stringify({
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
         rule_files: [ALERTS_FILE],
-        scrape_configs: [{ job_name: 'tracknum', static_configs: [{ targets: [`127.0.0.1:${port}`] }] }],
+        scrape_configs: [
+          {
+            job_name: 'tracknum',
+            authorization: { credentials: SCRAPER.token },
+            static_configs: [{ targets: [`127.0.0.1:${port}`] }],
+          },
+        ],
       }),
     );
     prometheus = spawn(
@@ -384,7 +395,6 @@ describe('a real Prometheus scraping tracknum in etcd mode', () => {
     for (const { what, expr } of sources) {
       const refs = references(expr);
       assert.ok(refs.names.size > 0, `${what}: no metric found in ${expr}`);
-      if ([...refs.names].some((name) => PENDING_METRICS[name] !== undefined && !rendered.has(name))) continue;
       const labels = new Set<string>(['instance', 'job']);
       for (const name of refs.names) {
         assert.ok(rendered.has(name), `${what} uses ${name}, which /metrics does not render`);
@@ -437,20 +447,6 @@ describe('a real Prometheus scraping tracknum in etcd mode', () => {
         rule.state,
         'inactive',
         `${rule.name} is ${rule.state} on a healthy instance: ${JSON.stringify(rule.alerts)}`,
-      );
-    }
-  });
-
-  it('does not render yet the metrics marked as pending (remove them from PENDING_METRICS once it does)', async () => {
-    const text = await renderedText();
-    for (const [name, issue] of Object.entries(PENDING_METRICS)) {
-      assert.ok(
-        !text.includes(`# TYPE ${name} `),
-        `${name} (${issue}) is rendered now: remove it from PENDING_METRICS in test/deploy/monitoring.test.ts`,
-      );
-      assert.ok(
-        rules().some((rule) => references(rule.expr).names.has(name)),
-        `${name}: no rule uses it`,
       );
     }
   });

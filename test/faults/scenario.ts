@@ -247,10 +247,12 @@ export async function runScenario(etcd: string, admin: Etcd3, prefix: string, pl
   const terminated = (): boolean => plan?.followUp.kind === 'sigterm' && followUpAt !== undefined;
 
   try {
-    // A is not faulted: a start that fails (a loaded machine) is tried again.
+    // A is not faulted: a start that fails (etcd slow to answer on a loaded machine, its calls have
+    // deadlines of 500 ms) is tried again after a pause.
     let a = instance('A', proxyA.url, A_CLOCK_AHEAD_MS);
     for (let tries = 1; !(await a.start()); tries += 1) {
-      if (tries === 3) throw new Error('A could not start');
+      if (tries === 6) throw new Error('A could not start');
+      await sleep(250 * tries);
       a = instance('A', proxyA.url, A_CLOCK_AHEAD_MS);
     }
 

@@ -297,7 +297,10 @@ describe('health, readiness and the rest', () => {
     assert.equal((await get(service.port, '/healthz')).status, 200);
     const ready = await get(service.port, '/readyz');
     assert.equal(ready.status, 200);
-    assert.deepEqual(ready.json(), { status: 'ready', node_id: TEST_NODE_ID });
+    const { issuing_seconds_left: left, ...rest } = ready.json<{ issuing_seconds_left: number }>();
+    assert.deepEqual(rest, { status: 'ready', node_id: TEST_NODE_ID });
+    // The embedded reserve is 10 s, kept topped up.
+    assert.ok(Number.isInteger(left) && left > 0 && left <= 10, `issuing_seconds_left ${left}`);
   });
 
   it('counts issued numbers in /metrics, over all workers, and only successful ones', async () => {

@@ -140,6 +140,11 @@ describe('tracknum: help, version, usage errors', () => {
     }
   });
 
+  it('verify refuses a state directory that does not exist, rather than call it a number space without a record', () => {
+    const refused = tracknum(['verify', '--state-dir', '/nonexistent/state', '--key-file', TEST_KEY_FILE]);
+    assertOneLine(refused, 1, /^tracknum: CONFIG_INVALID: the state directory \/nonexistent\/state does not exist/);
+  });
+
   it('refuses with tracknum: CODE: message and exit status 1, with a stack trace only at debug level', () => {
     const refused = tracknum(['verify', '--key-file', '/nonexistent/key']);
     assertOneLine(refused, 1, /^tracknum: KEY_INVALID: cannot read the key file \/nonexistent\/key: ENOENT\n$/);

@@ -6,48 +6,24 @@
  * show in the service's output.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { clientLine, newToken, tokenHash, type ClientRoute } from '../../src/clients/clientsFile.js';
+import { newToken } from '../../src/clients/clientsFile.js';
+import { bearer, writeClientsFile, type TestClient } from '../helpers/clients.js';
 import { EXAMPLE_ORDER, get, orderPath, post, startService, type Problem, type Service } from '../helpers/service.js';
-
-interface TestClient {
-  name: string;
-  token: string;
-  quota: number;
-  burst: number;
-  routes: ClientRoute[];
-}
 
 const CLIENTS: TestClient[] = [
   { name: 'shipper', token: newToken(), quota: 5, burst: 5, routes: ['issue', 'batch'] },
   { name: 'ops', token: newToken(), quota: 1000, burst: 1000, routes: ['lookup', 'metrics'] },
 ];
 const [shipper, ops] = CLIENTS as [TestClient, TestClient];
-const bearer = (client: TestClient): Record<string, string> => ({ Authorization: `Bearer ${client.token}` });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function clientsFile(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'tracknum-clients-')), 'clients');
-  const lines = CLIENTS.map((c) =>
-    clientLine({
-      name: c.name,
-      tokenHash: tokenHash(c.token),
-      quotaPerSecond: c.quota,
-      burst: c.burst,
-      routes: c.routes,
-    }),
-  );
-  writeFileSync(path, `# test clients\n${lines.join('')}`, { mode: 0o600 });
-  return path;
-}
 
 describe('client keys and quotas', () => {
   let service: Service;
   before(async () => {
-    service = await startService({ env: { CLIENTS_FILE: clientsFile(), LOG_REQUESTS: '1', LOG_LEVEL: 'debug' } });
+    service = await startService({
+      env: { CLIENTS_FILE: writeClientsFile(CLIENTS), LOG_REQUESTS: '1', LOG_LEVEL: 'debug' },
+    });
   });
   after(async () => {
     await service.stop();

@@ -8,7 +8,7 @@
 import { PATHS, type Answer, type Via } from './clients.js';
 import type { FaultRun } from './faults.js';
 import type { InstanceSample } from './instanceStates.js';
-import type { FaultKind } from './schedule.js';
+import { FAULT_KINDS, type FaultKind } from './schedule.js';
 import type { LabEvent } from './timeline.js';
 
 /** How the service's log lines begin when a node-ID lease is lost, and when a node ID is held again (nodeIdHolder.ts). */
@@ -176,18 +176,9 @@ const CUT_KINDS = new Set<FaultKind>(['etcd-cut', 'etcd-split', 'isolate', 'one-
  * issue: every kind but the etcd outage (which takes etcd from every instance;
  * its own goal asks more of it).
  */
-export const LEAVES_AN_ISSUER: ReadonlySet<FaultKind> = new Set<FaultKind>([
-  'etcd-cut',
-  'etcd-split',
-  'isolate',
-  'one-way',
-  'clock-skew',
-  'clock-step',
-  'pause',
-  'kill-instance',
-  'kill-etcd',
-  'rolling-restart',
-]);
+export const LEAVES_AN_ISSUER: ReadonlySet<FaultKind> = new Set<FaultKind>(
+  FAULT_KINDS.filter((kind) => kind !== 'etcd-outage'),
+);
 
 /** The availability goal under faults that leave an issuer. */
 export const AVAILABILITY_GOAL = 0.999;

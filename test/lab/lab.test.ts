@@ -4,8 +4,12 @@
  * HAProxy and nginx in network namespaces, in about 6 minutes. Needs root and
  * network namespaces: without them it fails with one line saying so (never
  * skips). It asserts what must always hold: no duplicate, a sane checker, the
- * report and its SVG timeline written and drawn; the availability goals are
- * reported (report.md's Goals table), not asserted.
+ * report and its SVG timeline written and drawn, and the availability goals
+ * that rest on the design rather than on the machine's luck: the 60 s etcd
+ * outage and the split cost nothing, a rolling restart no request. The goal
+ * of 99.9% under every other fault is reported (report.md's Goals table), not
+ * asserted: with a few hundred requests a window, one request lost to a busy
+ * machine decides it.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -174,6 +178,12 @@ describe('the lab, short schedule', { timeout: 480_000 }, () => {
         t.diagnostic(
           `goal ${goal.id}: ${row.subject}: ${row.measured} (${row.met === true ? 'met' : row.met === false ? 'NOT met' : 'not measured'})`,
         );
+    }
+    // Issuing rests on the acknowledged reservation, not on etcd or the lease (issue 17).
+    for (const id of ['etcd-outage', 'split-keeps-issuing', 'rolling-restart', 'no-duplicates'] as const) {
+      const goal = findings.goals.find((g) => g.id === id);
+      assert.ok(goal !== undefined, `no goal ${id}`);
+      for (const row of goal.rows) assert.equal(row.met, true, `goal ${id}, ${row.subject}: ${row.measured}`);
     }
     await checkRecords(dir, report);
 

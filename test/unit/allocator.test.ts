@@ -64,16 +64,24 @@ describe('allocator: runs for a batch', () => {
     assert.equal(seen.size, COUNTER_SIZE + 300);
   });
 
-  it('fails, issuing nothing, when the generation is 0, changes while drawing, or the reservation runs out', () => {
+  it('fails, issuing nothing, when the generation is 0 or the reservation runs out', () => {
     assert.equal(runsOf(new Allocator(issuing(7, 100, 200, 0), 4), 100, 3), undefined);
-    const control = issuing(7, 100, 200);
-    const allocator = new Allocator(control, 4);
-    assert.ok(runsOf(allocator, 100, 2));
-    writeGeneration(control, 2); // the rest of the block belongs to generation 1
-    assert.equal(runsOf(allocator, 100, 5), undefined);
-    assert.ok(runsOf(allocator, 100, 5)); // the stale block was dropped
     const short = issuing(7, 100, 101);
     assert.equal(runsOf(new Allocator(short, 256), 100, COUNTER_SIZE + 1), undefined);
+  });
+  it('drops the rest of a block from an earlier generation and draws under the new one (a switch is no refusal)', () => {
+    const control = issuing(7, 100, 200);
+    const allocator = new Allocator(control, 4);
+    assert.deepEqual(runsOf(allocator, 100, 2), [{ nodeId: 7, second: 100, counter: 0, count: 2 }]);
+    // The switch: counters 2 and 3 of the block belong to node 7 under generation 1.
+    writeGeneration(control, 0);
+    writeNodeId(control, 9);
+    advanceClockTo(control, 150);
+    writeGeneration(control, 2);
+    assert.deepEqual(runsOf(allocator, 100, 5), [
+      { nodeId: 9, second: 150, counter: 0, count: 4 },
+      { nodeId: 9, second: 150, counter: 4, count: 1 },
+    ]);
   });
 });
 

@@ -4,12 +4,20 @@ import { BodyBudget, createBodyBudget } from '../../src/core/bodyBudget.js';
 import { createControlBlock } from '../../src/core/controlBlock.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetricsBuffer, PrimaryMetrics, renderMetrics } from '../../src/metrics.js';
+import type { Logger } from '../../src/logger.js';
 import { WorkerPool } from '../../src/primary/workerPool.js';
+import { recordingLog } from '../helpers/recordingLog.js';
 
-const pool = (fixture: string, count = 1, counters = createMetricsBuffer()): WorkerPool =>
+const pool = (
+  fixture: string,
+  count = 1,
+  counters = createMetricsBuffer(),
+  log: Logger = createLogger({ role: 'test' }).child({}, { level: 'silent' }),
+  onRestart: (index: number) => void = () => new PrimaryMetrics(counters).workerRestarted(),
+): WorkerPool =>
   new WorkerPool({
     count,
-    onRestart: () => new PrimaryMetrics(counters).workerRestarted(),
+    onRestart,
     settings: {
       control: createControlBlock().buffer,
       counters,
@@ -20,7 +28,7 @@ const pool = (fixture: string, count = 1, counters = createMetricsBuffer()): Wor
       logLevel: 'silent',
       logRequests: false,
     },
-    log: createLogger({ role: 'test' }).child({}, { level: 'silent' }),
+    log,
     workerUrl: new URL(`../fixtures/${fixture}`, import.meta.url),
   });
 
@@ -30,6 +38,15 @@ const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms).unref()),
   ]);
+
+/** Waits until `condition` holds, checking every 10 ms; fails after `ms`. */
+async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('worker pool', () => {
   it('restarts a worker that dies, and drains at once even while a restart is pending', async () => {
@@ -59,5 +76,67 @@ describe('worker pool', () => {
     await assert.rejects(within(5000, 'start()', workers.start()), /exited with code 3 before listening/);
     await within(2000, 'drain()', workers.drain());
     assert.equal(workers.restarts, 0);
+  });
+
+  it('restarts each worker that died, under its own index, a second later, until drained', async () => {
+    const { log, said } = recordingLog();
+    const restarted: number[] = [];
+    const workers = pool('workerThatExitsWithItsIndex.ts', 2, createMetricsBuffer(), log, (index) =>
+      restarted.push(index),
+    );
+    await workers.start();
+    await until(() => workers.restarts === 2, 'both workers died');
+    assert.deepEqual([...restarted].sort(), [1, 2]);
+    const exits = said(/^worker exited; restarting it$/);
+    assert.deepEqual(exits.map(([level, , fields]) => [level, fields['worker'], fields['code']]).sort(), [
+      ['warn', 1, 11],
+      ['warn', 2, 12],
+    ]);
+    assert.deepEqual(exits.map(([, , fields]) => fields['restarts']).sort(), [1, 2]);
+    // Started again (and dead again) a second later.
+    await until(() => workers.restarts === 4, 'both workers restarted and died again');
+    assert.deepEqual([...restarted].sort(), [1, 1, 2, 2]);
+    assert.equal(said(/^worker restart failed$/).length, 0);
+    await within(2000, 'drain()', workers.drain());
+    await within(2000, 'exited()', workers.exited());
+  });
+
+  it("rejects start() with a worker's own word when it cannot listen", async () => {
+    const workers = pool('workerThatCannotListen.ts');
+    await assert.rejects(within(5000, 'start()', workers.start()), {
+      message: 'cannot listen on 127.0.0.1:1: EACCES',
+    });
+    await within(2000, 'drain()', workers.drain());
+    await within(2000, 'exited()', workers.exited());
+    assert.equal(workers.restarts, 0);
+  });
+
+  it('rejects start() with the error of a worker that threw while starting, and logs it', async () => {
+    const { log, said } = recordingLog();
+    const workers = pool('workerThatThrows.ts', 1, createMetricsBuffer(), log);
+    await assert.rejects(within(5000, 'start()', workers.start()), {
+      message: 'the worker module threw at start-up',
+    });
+    const crashed = said(/^worker crashed$/);
+    assert.equal(crashed.length, 1);
+    assert.equal(crashed[0]![0], 'error');
+    assert.equal(crashed[0]![2]['worker'], 1);
+    assert.equal((crashed[0]![2]['err'] as Error).message, 'the worker module threw at start-up');
+    await within(2000, 'exited()', workers.exited());
+    assert.equal(workers.restarts, 0);
+  });
+
+  it('drain() resolves once every worker said it drained, before they exit; exited() once they have', async () => {
+    const workers = pool('workerThatDrainsSlowly.ts', 2);
+    await workers.start();
+    const began = Date.now();
+    let exited = false;
+    const exiting = workers.exited().then(() => (exited = true));
+    await within(2000, 'drain()', workers.drain());
+    assert.equal(exited, false, 'drain() waited for the workers to exit');
+    await within(3000, 'exited()', exiting);
+    assert.ok(Date.now() - began >= 350, 'exited() resolved before the workers exited');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(workers.restarts, 0, 'a worker that exits once drained is not restarted');
   });
 });
