@@ -23,6 +23,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeNumber, get, orderPath, ROOT, startService, TEST_KEY_FILE, type Issued } from '../helpers/service.js';
 import { filesUnder } from '../helpers/files.js';
+import { bearer } from '../helpers/clients.js';
+import { clientLine, tokenHash } from '../../src/clients/clientsFile.js';
+import { randomBytes } from 'node:crypto';
 
 const PREFIX = '/opt/tracknum';
 const EXAMPLE_ENV = readFileSync(join(ROOT, 'scripts/systemd/tracknum.env.example'), 'utf8');
@@ -223,18 +226,17 @@ test('the guide’s key drop-in: the unit with it passes systemd-analyze verify,
   const credentials = mkdtempSync(join(tmpdir(), 'tracknum-credentials-'));
   // As systemd writes it: mode 0400 (owned by the service's user, or root's with an ACL for it).
   writeFileSync(join(credentials, 'tracking-number-key'), readFileSync(TEST_KEY_FILE), { mode: 0o400 });
-  writeFileSync(
-    join(credentials, 'tracknum-clients'),
-    `acme sha256:${'e'.repeat(64)} quota=10/s burst=100 routes=issue\n`,
-    { mode: 0o400 },
-  );
+  const acme = { name: 'acme', token: randomBytes(32).toString('base64url'), quota: 10, burst: 100 };
+  const acmeLine = clientLine({ ...acme, tokenHash: tokenHash(acme.token), quotaPerSecond: 10, routes: ['issue'] });
+  writeFileSync(join(credentials, 'tracknum-clients'), acmeLine, { mode: 0o400 });
   const service = await startService({
     command: [process.execPath, mainJs()],
     env: { NODE_ID: NODE_IDS.start, TRACKING_NUMBER_KEY_FILE: '', CREDENTIALS_DIRECTORY: credentials },
   });
   try {
     assert.ok(service.logs.some((line) => line.msg === 'clients file read' && line['clients'] === 1));
-    const issued = await get(service.port, orderPath());
+    assert.equal((await get(service.port, orderPath())).status, 401, 'the clients file from the credential holds');
+    const issued = await get(service.port, orderPath(), { headers: bearer(acme) });
     assert.equal(issued.status, 200, issued.body);
     // Issued under the test key: it decodes with it to this instance's node ID.
     assert.equal(decodeNumber(issued.json<Issued>().tracking_number).nodeId, Number(NODE_IDS.start));

@@ -18,7 +18,7 @@ export interface Step {
 }
 
 /** The documents that hold procedures. */
-export const PROCEDURE_DOCUMENTS = ['docs/deploying.md', 'docs/operations.md'];
+const PROCEDURE_DOCUMENTS = ['docs/deploying.md', 'docs/operations.md'];
 
 /** Every procedure of the documents, by name, each a list of steps; throws on a malformed one. */
 export function readProcedures(documents = PROCEDURE_DOCUMENTS): Map<string, Step[]> {

@@ -53,7 +53,7 @@ const LABEL = 'tracknum.test.stand-in';
  * directory (state that must not outlive a reboot under /run), and runc with
  * cgroupfs, since crun fails here ("cgroups in hybrid mode not supported").
  */
-export function podmanOptions(cacheDir = CACHE_DIR): string[] {
+function podmanOptions(cacheDir = CACHE_DIR): string[] {
   const run = join('/run/tracknum-test-podman', createHash('sha256').update(cacheDir).digest('hex').slice(0, 12));
   return [
     '--root',

@@ -56,15 +56,15 @@ export const STEPS = [
   'shutdown.settle',
   'shutdown.revoke',
 ] as const;
-export type Step = (typeof STEPS)[number];
+type Step = (typeof STEPS)[number];
 
 export const FAULTS = ['fail', 'hang', 'lose'] as const;
-export type Fault = (typeof FAULTS)[number];
+type Fault = (typeof FAULTS)[number];
 
 export const SHAPES = ['call', 'outage'] as const;
-export type Shape = (typeof SHAPES)[number];
+type Shape = (typeof SHAPES)[number];
 
-export type FollowUp = { kind: 'none' } | { kind: 'sigterm' | 'crash'; at: Step };
+type FollowUp = { kind: 'none' } | { kind: 'sigterm' | 'crash'; at: Step };
 
 export interface Plan {
   step: Step;

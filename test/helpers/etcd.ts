@@ -30,7 +30,7 @@ interface Member {
 }
 
 /** PEM files of a throwaway certificate authority, the etcd server's certificate and a client's. */
-export interface TestCertificates {
+interface TestCertificates {
   ca: string;
   serverCert: string;
   serverKey: string;
@@ -39,7 +39,7 @@ export interface TestCertificates {
 }
 
 /** Makes a CA and certificates for 127.0.0.1 with openssl, in `directory`. */
-export function makeCertificates(directory: string): TestCertificates {
+function makeCertificates(directory: string): TestCertificates {
   const openssl = (...args: string[]): void => {
     const result = spawnSync('openssl', args, { cwd: directory, encoding: 'utf8' });
     if (result.error !== undefined || result.status !== 0) {

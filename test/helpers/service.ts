@@ -17,7 +17,7 @@ import { checkAnswer } from './contract.js';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_ENTRY = join(ROOT, 'src/main.ts');
 
-export interface LogLine {
+interface LogLine {
   msg?: string;
   level?: string;
   [key: string]: unknown;

@@ -22,7 +22,7 @@ export interface Share {
   share: number | null;
 }
 
-export interface Fence {
+interface Fence {
   instance: string;
   pid: number;
   /** The node key it held when the fault began. */
@@ -39,7 +39,7 @@ export interface Fence {
   okAfterHealBeforeReclaim: number;
 }
 
-export interface FaultFinding {
+interface FaultFinding {
   index: number;
   kind: FaultKind;
   target: string;
@@ -65,7 +65,7 @@ export interface FaultFinding {
 }
 
 /** One measured figure of a goal: a path, a fault, an instance. */
-export interface GoalRow {
+interface GoalRow {
   subject: string;
   measured: string;
   /** The figure itself (a share, a count), null when nothing was measured. */
@@ -93,7 +93,7 @@ export interface Goal {
 }
 
 /** What the client path's calls did: how often a call needed another instance. */
-export interface ClientCalls {
+interface ClientCalls {
   calls: number;
   /** Calls with more than one attempt. */
   failedOver: number;
@@ -126,7 +126,7 @@ export interface Findings {
 }
 
 /** The numbers one process issued under one node ID, as read with the lab's key. */
-export interface Holding {
+interface Holding {
   nodeId: number;
   instance: string;
   pid: number;
@@ -181,7 +181,7 @@ export const LEAVES_AN_ISSUER: ReadonlySet<FaultKind> = new Set<FaultKind>(
 );
 
 /** The availability goal under faults that leave an issuer. */
-export const AVAILABILITY_GOAL = 0.999;
+const AVAILABILITY_GOAL = 0.999;
 
 export interface CheckInput {
   answers: readonly Answer[];
@@ -485,7 +485,7 @@ function goals(input: CheckInput, faults: readonly FaultFinding[], verdict: Find
  * issuing. Its "node ID lost" lines are counted, but a lost lease is not a
  * stop: the instance goes on below its stored limit. Undefined when none.
  */
-export function stoppedIssuing(
+function stoppedIssuing(
   input: Pick<CheckInput, 'answers' | 'events' | 'samples'>,
   name: string,
   from: number,
@@ -512,7 +512,7 @@ export function stoppedIssuing(
 }
 
 /** Whom `member` took for the leader from `from` to `to`: its report then, and every change in between. */
-export function reportedLeaders(events: readonly LabEvent[], member: string, from: number, to: number): string[] {
+function reportedLeaders(events: readonly LabEvent[], member: string, from: number, to: number): string[] {
   let before: string | undefined;
   const during: string[] = [];
   for (const e of events) {

@@ -13,12 +13,12 @@ import { inflateSync } from 'node:zlib';
 
 const execFileAsync = promisify(execFile);
 
-export const CHROMIUM_HINT =
+const CHROMIUM_HINT =
   "headless Chromium is needed to check the lab's SVG timeline: install Debian's chromium " +
   '(sudo apt-get install chromium, or run scripts/install-test-tools.sh), or put a Chromium or Chrome binary on PATH as `chromium`';
 
 /** Where chromium is; throws with how to get it when it is missing. */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
     if (found !== '') return found;

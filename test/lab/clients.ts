@@ -36,7 +36,7 @@ export interface Target {
 }
 
 /** One attempt of a client call, as onAttempt reported it. */
-export interface AttemptRecord {
+interface AttemptRecord {
   /** The instance (host name) the attempt went to. */
   target: string;
   outcome: Attempt['outcome'];
@@ -134,7 +134,7 @@ function issued(status: number, body: unknown): Outcome {
  * TracknumClientError is its last attempt's status (0 without one) with its
  * kind; every attempt is kept.
  */
-export async function clientCall(
+async function clientCall(
   client: TracknumClient,
   attempts: AttemptRecord[],
   targetOf: (url: string) => string,

@@ -20,7 +20,7 @@ export const ETCD_CLIENT_PORT = 2379;
 const ETCD_PEER_PORT = 2380;
 export const ETCD_PREFIX = '/tracknum-lab';
 /** Seconds an instance goes on issuing after SIGTERM while /readyz says 503 (the guide's advice: above the check interval). */
-export const SHUTDOWN_DELAY_SECONDS = 3;
+const SHUTDOWN_DELAY_SECONDS = 3;
 
 /** The log lines of tracknum that the checker reads; the rest stay in the log files only. */
 const TRACKED_MESSAGES = new Set([

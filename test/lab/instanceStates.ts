@@ -37,7 +37,7 @@ export interface InstanceSample {
 }
 
 /** The value of an unlabelled gauge in Prometheus text, or undefined. */
-export function metricValue(text: string, name: string): number | undefined {
+function metricValue(text: string, name: string): number | undefined {
   const match = new RegExp(`^${name}(?:\\{\\})? (\\S+)$`, 'm').exec(text);
   if (match === null) return undefined;
   const value = Number(match[1]);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/service.js';
 
-export const DEPLOYING_GUIDE = join(ROOT, 'docs/deploying.md');
+const DEPLOYING_GUIDE = join(ROOT, 'docs/deploying.md');
 
 /** The body of the first fenced code block of `language` in the guide. */
 export function guideBlock(language: 'haproxy' | 'nginx', guide = readFileSync(DEPLOYING_GUIDE, 'utf8')): string {
@@ -24,7 +24,7 @@ const ADDRESS = /\b\d{1,3}(?:\.\d{1,3}){3}(?=:\d+)/;
  * with one per address: the first such line, with its address (and, for
  * HAProxy, its server name) substituted. Everything else is left as printed.
  */
-export function withServers(block: string, addresses: readonly string[], serverLine: RegExp): string {
+function withServers(block: string, addresses: readonly string[], serverLine: RegExp): string {
   const lines = block.split('\n');
   const first = lines.findIndex((line) => serverLine.test(line) && ADDRESS.test(line));
   if (first < 0) throw new Error(`no server line with an address in:\n${block}`);

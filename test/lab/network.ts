@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export const NAME_PREFIX = 'tnl';
+const NAME_PREFIX = 'tnl';
 const OWNER = /^tnl(\d+)/;
 
 export interface NetHost {

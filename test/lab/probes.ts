@@ -22,7 +22,7 @@ export interface ProbeResult {
   outcome: 'end' | 'reset' | 'still open' | 'connect failed';
 }
 
-export const PROBE_REQUESTS: readonly { name: string; request: string }[] = [
+const PROBE_REQUESTS: readonly { name: string; request: string }[] = [
   { name: 'HTTP/1.1 with Host (control)', request: 'GET /healthz HTTP/1.1\r\nHost: tracknum\r\n\r\n' },
   { name: 'HTTP/1.0 without Host', request: 'GET /healthz HTTP/1.0\r\n\r\n' },
   { name: 'HTTP/1.0 with Host', request: 'GET /healthz HTTP/1.0\r\nHost: tracknum\r\n\r\n' },
@@ -44,7 +44,7 @@ export const PROBE_REQUESTS: readonly { name: string; request: string }[] = [
 ];
 
 /** Sends `request` on a fresh connection and watches for up to `limitMs`. */
-export function probe(
+function probe(
   name: string,
   target: string,
   address: string,

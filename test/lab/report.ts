@@ -209,7 +209,7 @@ export function renderMarkdown(report: Report): string {
 }
 
 /** The goals of issue 17, each with its measured figures and whether it was met. */
-export function renderGoals(goals: readonly Goal[]): string[] {
+function renderGoals(goals: readonly Goal[]): string[] {
   const lines: string[] = ['## Goals', ''];
   lines.push('| goal | measured on | measured | met |', '|---|---|---|---|');
   for (const goal of goals) {

@@ -79,7 +79,7 @@ export interface Schedule {
 }
 
 /** mulberry32: a small, fast, seedable PRNG; plenty for picking faults. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -91,7 +91,7 @@ export function prng(seed: number): () => number {
 }
 
 /** Seconds a rolling restart is planned to take (SHUTDOWN_DELAY, drain, start), per instance. */
-export const ROLLING_SECONDS_PER_INSTANCE = 10;
+const ROLLING_SECONDS_PER_INSTANCE = 10;
 
 export function planSchedule(options: ScheduleOptions): Schedule {
   const random = prng(options.seed);

@@ -15,7 +15,7 @@ import type { FaultRun } from './faults.js';
 import type { InstanceSample, InstanceStateName } from './instanceStates.js';
 import type { LabEvent } from './timeline.js';
 
-export interface SecondBucket {
+interface SecondBucket {
   /** Seconds after the load started. */
   t: number;
   ok: number;
@@ -24,7 +24,7 @@ export interface SecondBucket {
   failedOver: number;
 }
 
-export interface StateSegment {
+interface StateSegment {
   fromS: number;
   toS: number;
   state: InstanceStateName;
@@ -228,7 +228,7 @@ const STATE_LABELS: Record<InstanceStateName, string> = {
   down: 'no process',
 };
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
