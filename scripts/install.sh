@@ -99,7 +99,9 @@ if head=$(git -C "$repo" rev-parse HEAD 2>/dev/null); then
 fi
 (
   cd "$build"
-  npm ci --no-audit --no-fund --loglevel=error
+  # The lock pins every package with its integrity: a copy already in npm's cache is used without asking the
+  # registry again (a checkout that ran npm ci installs without the network).
+  npm ci --prefer-offline --no-audit --no-fund --loglevel=error
   PATH="$(dirname "$node"):$PATH" TRACKNUM_COMMIT=$commit npm run --silent bundle -- --out "$build/bundle"
 )
 

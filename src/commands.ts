@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { generationCharacter, decodeTrackingNumber, type NumberKey } from './core/numberFormat.js';
-import { MAX_KEY_GENERATION, secondOf, unixMsOfSecond } from './core/layout.js';
+import { MAX_KEY_GENERATION, SEQUENTIAL_GENERATION, secondOf, unixMsOfSecond } from './core/layout.js';
 import { parseTrackingNumber, upperCaseAscii } from './core/trackingNumber.js';
 import {
   CLIENT_ROUTES,
@@ -200,6 +200,34 @@ const CAVEATS = {
   sequential: 'a sequential number is not encrypted: anyone can read its fields, and any well-formed one reads as some',
 } as const;
 
+/**
+ * Whether the configured key of `generation` (undefined: a sequential
+ * number) is the one `record` holds the fingerprint of, and if not, why the
+ * number space cannot have issued the number.
+ */
+function checkKey(
+  record: NumberSpaceRecord,
+  generation: number | undefined,
+  keys: readonly NumberKey[],
+): { keyCheck: 'not-applicable' | 'unrecorded' | 'no-key' | 'matched' | 'mismatched'; impossible: string[] } {
+  if (generation === undefined) return { keyCheck: 'not-applicable', impossible: [] };
+  const character = generationCharacter(generation);
+  const recorded = record.keys[character];
+  const key = keys.find((k) => k.generation === generation);
+  if (recorded === undefined) {
+    return { keyCheck: 'unrecorded', impossible: [`the number space never used key generation ${character}`] };
+  }
+  // Only where decoding failed: a number of a generation that no configured key is for.
+  if (key === undefined) return { keyCheck: 'no-key', impossible: [] };
+  if (recorded === keyFingerprint(key.key)) return { keyCheck: 'matched', impossible: [] };
+  return {
+    keyCheck: 'mismatched',
+    impossible: [
+      `the configured key of generation ${character} is not the one the number space used: these fields are noise`,
+    ],
+  };
+}
+
 const decode: Command = {
   name: 'decode',
   synopsis: 'tracknum decode [OPTIONS] NUMBER...',
@@ -235,7 +263,15 @@ const decode: Command = {
         } catch (error) {
           allGood = false;
           const reason = keys instanceof TracknumError && parsed.ok ? keys.message : (error as Error).message;
-          write(JSON.stringify({ tracking_number: given, error: reason }));
+          // A wrong key often decrypts to fields no number can hold: say so when the record shows it.
+          const record = space.record;
+          const checked =
+            parsed.ok && !(keys instanceof TracknumError) && record !== undefined && !('unreachable' in record)
+              ? checkKey(record, parsed.generation === SEQUENTIAL_GENERATION ? undefined : parsed.generation, keys)
+              : undefined;
+          const keyFields =
+            checked?.keyCheck === 'mismatched' ? { key_check: checked.keyCheck, impossible: checked.impossible } : {};
+          write(JSON.stringify({ tracking_number: given, error: reason, ...keyFields }));
           continue;
         }
         const generation = fields.generation === undefined ? 'Z' : generationCharacter(fields.generation);
@@ -253,23 +289,9 @@ const decode: Command = {
           if (record.format !== fields.format) {
             impossible.push(`the number space issues ${record.format} numbers, this one is ${fields.format}`);
           }
-          if (fields.generation === undefined) {
-            keyCheck = 'not-applicable';
-          } else {
-            const recorded = record.keys[generation];
-            const key = (keys as NumberKey[]).find((k) => k.generation === fields.generation)!;
-            if (recorded === undefined) {
-              keyCheck = 'unrecorded';
-              impossible.push(`the number space never used key generation ${generation}`);
-            } else if (recorded === keyFingerprint(key.key)) {
-              keyCheck = 'matched';
-            } else {
-              keyCheck = 'mismatched';
-              impossible.push(
-                `the configured key of generation ${generation} is not the one the number space used: these fields are noise`,
-              );
-            }
-          }
+          const checked = checkKey(record, fields.generation, keys as NumberKey[]);
+          keyCheck = checked.keyCheck;
+          impossible.push(...checked.impossible);
         }
         const reserve = secondOf(Date.now()) + config.reserveSeconds;
         if (fields.second > reserve) {
