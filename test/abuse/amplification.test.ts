@@ -93,14 +93,8 @@ describe('answers bounded whatever the request (issue 16)', () => {
   const bodies = amplifiers();
   const small = amplifiers(64 * 1024);
 
-  /**
-   * Before the reader stopped at the 1,001st order such an answer took 8.9 s; now about 50 ms of CPU. The bound
-   * tells the two apart on a machine shared with the rest of the suite (speed itself is measured in bench/abuse.ts).
-   */
-  const ANSWER_MS = 1000;
-
   for (const kind of ['emptyOrders', 'ones'] as const) {
-    it(`answers the 1 MiB body of ${kind} with at most 64 KiB, in well under a second, RSS growing under 20 MB for it`, async (t) => {
+    it(`answers the 1 MiB body of ${kind} with at most 64 KiB, in under 100 ms, RSS growing under 20 MB for it`, async (t) => {
       assert.ok(bodies[kind].length <= BATCH_LIMITS.maxBodyBytes && bodies[kind].length > 0.99 * MiB);
       const measured = await measure(bodies[kind], small[kind]);
       const detail = figures(measured);
@@ -117,7 +111,7 @@ describe('answers bounded whatever the request (issue 16)', () => {
         const perOrder = kind === 'ones' ? 1 : DEFAULTS.filter((value) => value === undefined).length;
         assert.equal(problem.errors.length + problem.errors_not_listed!, 1 + BATCH_LIMITS.maxOrders * perOrder);
       }
-      assert.ok(measured.medianMs < ANSWER_MS, detail);
+      assert.ok(measured.medianMs < 100, detail);
       assert.ok(measured.rssGrowth < 20 * 1000 * 1000, detail);
     });
   }
@@ -136,7 +130,7 @@ describe('answers bounded whatever the request (issue 16)', () => {
     // The first five problems quoted, each over 700 characters: cut to 1,000.
     assert.equal(problem.detail.length, 1000, detail);
     assert.ok(problem.detail.endsWith('...'));
-    assert.ok(measured.medianMs < ANSWER_MS, detail);
+    assert.ok(measured.medianMs < 100, detail);
     assert.ok(measured.rssGrowth < 20 * 1000 * 1000, detail);
   });
 
