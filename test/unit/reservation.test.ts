@@ -184,6 +184,30 @@ describe('seconds reservation', () => {
     assert.equal(state.mark, 1016);
   });
 
+  it("never raises the next node ID's limit with the old node ID's mark, acknowledged after the switch", async () => {
+    const node1 = controlledStore();
+    const node2 = controlledStore();
+    const control = createControlBlock();
+    let now = 1000;
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => unixMsOfSecond(now) });
+    await reservation.begin(1, node1.store);
+    now = 1006;
+    node1.state.next = 'hang';
+    const extending = reservation.extend(); // node 1's mark 1016, on its way
+    await settled();
+    // The lease is lost and node 2 begun, with the wall clock stepped back 3 s: node 2's limit is 1013.
+    now = 1003;
+    await reservation.begin(2, node2.store);
+    assert.deepEqual([readLimit(control), node2.state.mark], [1013, 1013]);
+    node1.state.hung[0]!.acknowledge();
+    await extending;
+    assert.equal(
+      readLimit(control),
+      1013,
+      "node 1's acknowledged mark raised node 2's limit above node 2's stored mark",
+    );
+  });
+
   it('goes on issuing under the node ID it has while the next one is begun, and switches all at once', async () => {
     const node1 = controlledStore();
     const node2 = controlledStore(1030); // a former holder of node 2 used seconds up to 1029
