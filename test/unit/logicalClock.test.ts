@@ -8,6 +8,7 @@ import {
   assertBlockSize,
   clockSecond,
   takeBlock,
+  usedSecondsBound,
   type ClockBlock,
 } from '../../src/core/logicalClock.js';
 
@@ -61,6 +62,26 @@ describe('logical clock', () => {
       { second: 100, counter: 3 * size },
       { second: 101, counter: 0 },
     ]);
+  });
+
+  it('skips the tail of a second too short for a block, to the next second, with the wall clock on that second', () => {
+    const control = clockAt(100, 200);
+    const half = COUNTER_SIZE / 2;
+    assert.deepEqual(
+      [take(control, 1, 100), take(control, half, 100), take(control, half, 100)],
+      [
+        { second: 100, counter: 0 },
+        { second: 100, counter: 1 },
+        { second: 101, counter: 0 },
+      ],
+    );
+  });
+
+  it('bounds the seconds used: the clock second, plus one once a counter of it is taken', () => {
+    const control = clockAt(100, 200);
+    assert.equal(usedSecondsBound(control), 100);
+    take(control, 4, 100);
+    assert.equal(usedSecondsBound(control), 101);
   });
 
   it('refuses, changing nothing, at the reserved limit', () => {
