@@ -252,6 +252,7 @@ const decode: Command = {
     const space = await viewNumberSpace(config);
     // A lone instance's key, kept in its state directory, is its own: no other node ID issues under it.
     const ownKey = config.etcd === undefined && config.keyFile === undefined && config.numberFormat === 'opaque';
+    const record = space.record;
     let allGood = true;
     try {
       for (const given of config.operands) {
@@ -264,7 +265,6 @@ const decode: Command = {
           allGood = false;
           const reason = keys instanceof TracknumError && parsed.ok ? keys.message : (error as Error).message;
           // A wrong key often decrypts to fields no number can hold: say so when the record shows it.
-          const record = space.record;
           const checked =
             parsed.ok && !(keys instanceof TracknumError) && record !== undefined && !('unreachable' in record)
               ? checkKey(record, parsed.generation === SEQUENTIAL_GENERATION ? undefined : parsed.generation, keys)
@@ -278,7 +278,6 @@ const decode: Command = {
         const impossible: string[] = [];
         const notes: string[] = [];
         let keyCheck: string;
-        const record = space.record;
         if (record !== undefined && 'unreachable' in record) {
           keyCheck = 'unchecked';
           notes.push(`not checked against the number space: ${record.unreachable}`);

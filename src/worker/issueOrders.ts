@@ -65,8 +65,9 @@ export function issueOrders<Problem>(
   if (!read.ok) return invalid(res, context, route, read.problems, read.notListed);
   const clients = client === NO_CLIENT ? undefined : context.clients;
   if (clients !== undefined) {
-    const waitMs = clients.quotas.take(client, read.numbers, monotonicMs());
-    if (waitMs > 0) return quotaExceeded(res, context, clients, client, read.numbers, waitMs);
+    const nowMs = monotonicMs();
+    const waitMs = clients.quotas.take(client, read.numbers, nowMs);
+    if (waitMs > 0) return quotaExceeded(res, context, clients, client, read.numbers, waitMs, nowMs);
   }
   const now = Date.now();
   const second = secondOf(now);
@@ -90,7 +91,7 @@ export function issueOrders<Problem>(
 }
 
 /**
- * 429: the client's quota cannot cover `numbers` now. Retry-After says when it
+ * 429: the client's quota cannot cover `numbers` at `nowMs`. Retry-After says when it
  * will (none when the request is larger than the whole burst); the RateLimit
  * fields of the IETF httpapi draft say what the quota is and what is left.
  */
@@ -101,10 +102,11 @@ function quotaExceeded(
   client: number,
   numbers: number,
   waitMs: number,
+  nowMs: number,
 ): number {
   clients.counters.refused(client, numbers);
   const { quotaPerSecond, burst } = clients.quotas.policy(client);
-  const { remaining, fullInMs } = clients.quotas.state(client, monotonicMs());
+  const { remaining, fullInMs } = clients.quotas.state(client, nowMs);
   const window = Math.max(1, Math.ceil(burst / quotaPerSecond));
   const headers: Record<string, string> = {
     'RateLimit-Policy': `"numbers";q=${burst};w=${window}`,

@@ -77,6 +77,9 @@ function guarded(
   route: number,
   handler: Handler,
 ): (res: HttpResponse, req: HttpRequest) => void {
+  const name = ROUTES[route]!;
+  // Decided once per route, not per request: with a clients file, who may call it.
+  const access = context.clients !== undefined && !ClientAccess.isOpen(name) ? context.clients.access : undefined;
   return (res, req) => {
     let status: number;
     try {
@@ -85,9 +88,9 @@ function guarded(
           ? context.replies.problem(res, 'HEADERS_TOO_LARGE', {
               detail: `the request headers exceed ${MAX_HEADER_BYTES} bytes`,
             })
-          : context.clients === undefined || ClientAccess.isOpen(ROUTES[route]!)
+          : access === undefined
             ? handler(res, req, NO_CLIENT)
-            : admitted(res, req, context.clients.access, ROUTES[route]!, handler, context);
+            : admitted(res, req, access, name, handler, context);
     } catch (error) {
       context.log.error({ err: error }, 'request handler failed');
       status = 500;
@@ -103,7 +106,7 @@ function guarded(
     context.counters.request(route, status);
     if (context.logRequests) {
       // Still inside the uWS callback, so req is valid.
-      context.log.info({ method: req.getMethod(), url: req.getUrl(), route: ROUTES[route], status }, 'request');
+      context.log.info({ method: req.getMethod(), url: req.getUrl(), route: name, status }, 'request');
     }
   };
 }
