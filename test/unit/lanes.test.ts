@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -23,6 +23,17 @@ describe('test lanes', () => {
     assert.deepEqual(laneProblems(ROOT, [ALONE_FIRST, ...LANES]), []);
     assert.ok(laneFiles(ROOT, ALONE_FIRST).includes('test/abuse/slowBodies.test.ts'));
     assert.ok(laneFiles(ROOT, LANES[0]!).includes('test/unit/lanes.test.ts'));
+  });
+
+  it("name in readme.md's command only a lane that exists", () => {
+    const readme = readFileSync(join(ROOT, 'readme.md'), 'utf8');
+    const named = [...readme.matchAll(/node --import tsx test\/run\.ts ([a-z]+)/g)].map((match) => match[1]);
+    assert.ok(named.length > 0, 'readme.md shows how to run one lane');
+    for (const name of named)
+      assert.ok(
+        [ALONE_FIRST, ...LANES].some((lane) => lane.name === name),
+        name,
+      );
   });
 
   it('name a file in no lane, and a file in two', () => {
