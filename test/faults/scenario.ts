@@ -269,8 +269,11 @@ export async function runScenario(etcd: string, admin: Etcd3, prefix: string, pl
       await until(() => !outage, OUTAGE_MS + 500);
     }
     if (b !== undefined) {
+      // The run without a fault expects every step, the extension too.
       const wantsExtension =
-        plan?.step === 'issuing.extend' || (plan?.followUp.kind !== 'none' && plan?.followUp.at === 'issuing.extend');
+        plan === undefined ||
+        plan.step === 'issuing.extend' ||
+        (plan.followUp.kind !== 'none' && plan.followUp.at === 'issuing.extend');
       await until(
         () => seen.includes('issuing.renew') && (!wantsExtension || seen.includes('issuing.extend')),
         wantsExtension ? 6_000 : 2_000,
