@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createControlBlock, leaseTrustedForMs, writeLeaseDeadline } from '../../src/core/controlBlock.js';
+import {
+  createControlBlock,
+  leaseTrustedForMs,
+  viewControlBlock,
+  writeLeaseDeadline,
+} from '../../src/core/controlBlock.js';
 import { monotonicMs } from '../../src/core/monotonicClock.js';
 import { spawnWorker } from '../../src/primary/spawnWorker.js';
 
@@ -10,6 +15,19 @@ const isLeaseTrusted = (block: ReturnType<typeof createControlBlock>, nowMs: num
   const trustedForMs = leaseTrustedForMs(block, nowMs);
   return trustedForMs === undefined || trustedForMs > 0;
 };
+
+describe('a view of the control block', () => {
+  it('refuses a buffer of any other size than 32 bytes, naming both sizes', () => {
+    // 24 and 64 bytes would make valid views, 0 and 31 invalid ones: the check, not the views, must refuse them all.
+    for (const bytes of [0, 24, 31, 33, 64]) {
+      assert.throws(() => viewControlBlock(new SharedArrayBuffer(bytes)), {
+        name: 'RangeError',
+        message: `control block must be 32 bytes, got ${bytes}`,
+      });
+    }
+    assert.equal(viewControlBlock(new SharedArrayBuffer(32)).words.length, 8);
+  });
+});
 
 describe('the lease deadline in the control block (for /metrics)', () => {
   it('always trusts a node ID that is not leased', () => {

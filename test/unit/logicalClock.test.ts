@@ -98,7 +98,12 @@ describe('logical clock', () => {
 
   it('accepts only power-of-two block sizes that divide the counter space', () => {
     for (const size of [1, 2, 64, COUNTER_SIZE]) assert.doesNotThrow(() => assertBlockSize(size));
-    for (const size of [0, 3, 100, COUNTER_SIZE * 2, 1.5, -4]) assert.throws(() => assertBlockSize(size), RangeError);
+    for (const size of [0, 3, 100, COUNTER_SIZE * 2, 1.5, -4]) {
+      assert.throws(() => assertBlockSize(size), {
+        name: 'RangeError',
+        message: `block size must be a power of two between 1 and 1048576, got ${size}`,
+      });
+    }
   });
 
   it('never repeats or goes back under any sequence of wall clocks, sizes and limits (property)', () => {

@@ -317,12 +317,107 @@ describe('seconds reservation', () => {
       const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
       await assert.rejects(reservation.begin(0, store), (error: unknown) => {
         assert.ok(isTracknumError(error) && error.code === 'STATE_CORRUPT', `${stored}: ${String(error)}`);
+        assert.equal(
+          error.message,
+          `the stored high-water mark ${stored} is outside 0..${MAX_SECOND}; refusing to guess where the clock stands`,
+        );
+        assert.deepEqual(error.context, { mark: stored });
         return true;
       });
       assert.equal(readGeneration(control), 0);
       assert.equal(state.writes.length, 0, `${stored}: nothing written`);
       assert.equal(drawMany(control, 1000, 1).length, 0);
     }
+  });
+
+  it('accepts a stored mark of 0 and of exactly the highest one (the last second, never used), each bound included', async () => {
+    // [stored mark, wall second, the limit begin() must leave]: a fresh clock starts at second 1 (clockSecond + 1);
+    // at MAX_SECOND the limit stays there and nothing can be drawn.
+    const table: [number, number, number][] = [
+      [0, 1000, 1010],
+      [0, 0, 11],
+      [MAX_SECOND, 1000, MAX_SECOND],
+      [MAX_SECOND - 1, 1000, MAX_SECOND],
+    ];
+    for (const [stored, wall, limit] of table) {
+      const { store, state } = memoryStore(stored);
+      const control = createControlBlock();
+      const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(wall) });
+      await reservation.begin(3, store);
+      assert.deepEqual([readLimit(control), state.mark], [limit, limit], `stored ${stored}`);
+      assert.notEqual(readGeneration(control), 0, `stored ${stored}`);
+    }
+  });
+
+  it('does nothing before the first begin(): needs no extension, and extend() writes no limit', async () => {
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+    assert.equal(reservation.needsExtension(), false);
+    await reservation.extend();
+    assert.deepEqual([readLimit(control), readGeneration(control)], [0, 0]);
+  });
+
+  it('writes a rising generation at every begin(), never 0 while issuing and never one used before', async () => {
+    const node1 = controlledStore();
+    const node2 = controlledStore();
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+    const seen: number[] = [];
+    await reservation.begin(1, node1.store);
+    seen.push(readGeneration(control));
+    // While the next begin() waits for its write, the generation it found stays (issuing goes on).
+    node2.state.next = 'hang';
+    const beginning = reservation.begin(2, node2.store);
+    await settled();
+    assert.equal(readGeneration(control), seen[0]);
+    node2.state.hung[0]!.acknowledge();
+    await beginning;
+    seen.push(readGeneration(control));
+    reservation.stop();
+    assert.equal(readGeneration(control), 0);
+    await reservation.begin(1, node1.store);
+    seen.push(readGeneration(control));
+    await reservation.begin(2, node2.store);
+    seen.push(readGeneration(control));
+    assert.ok(seen[0]! > 0, `first generation ${seen[0]}`);
+    for (let i = 1; i < seen.length; i += 1) assert.ok(seen[i]! > seen[i - 1]!, `generations ${seen.join(', ')}`);
+  });
+
+  it("starts the next node ID on the second after the clock's, with the whole lead above it, when the clock is ahead", async () => {
+    // model/README.md, step 2: start = max(wall second, mark read, clockSecond + 1); the mark written is start + lead.
+    // Node 1's draws moved the clock to second 1005 while the wall clock stays at 1000. Uniqueness does not rest on
+    // the + 1 (the clock and node 2's mark are enough): with - 1, node 2 would go on in second 1005, its mark 2 lower.
+    const node1 = memoryStore();
+    const node2 = memoryStore(1002);
+    const control = createControlBlock();
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: atSecond(1000) });
+    await reservation.begin(1, node1.store);
+    assert.ok(drawMany(control, 1005, 3).every((drawn) => drawn.nodeId === 1 && drawn.second === 1005));
+    await reservation.begin(2, node2.store);
+    assert.deepEqual(node2.state.writes, [{ second: 1016, limitAtWrite: 0 }]);
+    assert.equal(readLimit(control), 1016);
+    assert.deepEqual(drawMany(control, 1000, 1), [{ nodeId: 2, second: 1006, counter: 0 }]);
+  });
+
+  it('does not write the store when an extension would not raise the limit (the mark equals it)', async () => {
+    const { state, store } = memoryStore();
+    const control = createControlBlock();
+    let now = 1000;
+    const reservation = new SecondsReservation(control, { aheadSeconds: 10, now: () => unixMsOfSecond(now) });
+    await reservation.begin(0, store);
+    assert.equal(readLimit(control), 1010);
+    for (const wall of [1000, 999]) {
+      now = wall;
+      await reservation.extend();
+    }
+    assert.deepEqual(state.writes, [{ second: 1010, limitAtWrite: 0 }], 'an extension to the limit itself was written');
+    now = 1001;
+    await reservation.extend();
+    assert.deepEqual(
+      state.writes.map((write) => write.second),
+      [1010, 1011],
+    );
+    assert.equal(readLimit(control), 1011);
   });
 
   it('a begin that fails leaves the store, the limit and the node ID as they were: settle never writes into the failed one', async () => {
